@@ -1,0 +1,38 @@
+# Broadsheet: `make demo` and `make test` are all a new user needs (Python 3.11+ and make).
+UV_VERSION := 0.13.8
+UV := $(shell command -v uv 2>/dev/null || echo .bootstrap/bin/uv)
+export UV_PYTHON_DOWNLOADS := never
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 90
+
+.PHONY: install demo test check format bench clean
+
+.bootstrap/bin/uv:
+	python3 -m venv .bootstrap
+	.bootstrap/bin/pip install --quiet uv==$(UV_VERSION)
+
+install: $(if $(filter .bootstrap/bin/uv,$(UV)),.bootstrap/bin/uv)  ## create .venv with the locked dependencies
+	$(UV) sync --frozen
+
+demo: install  ## archive the bundled sample pages and run an example query
+	.venv/bin/broadsheet run tests/fixtures/sample --warehouse warehouse
+	.venv/bin/broadsheet sql --warehouse warehouse \
+	  "SELECT site, count(*) AS articles, sum(word_count) AS words FROM articles GROUP BY site ORDER BY articles DESC, site"
+
+test: install  ## run the test suite
+	.venv/bin/pytest
+
+check: install  ## lint, format check and type check
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/mypy flows tasks schemas warehouse bench
+
+format: install
+	.venv/bin/ruff check --fix .
+	.venv/bin/ruff format .
+
+bench: install  ## extraction quality and speed on the shared benchmark
+	.venv/bin/python bench/extraction.py
+
+clean:
+	rm -rf warehouse/tables warehouse/_staging warehouse/_manifests warehouse/*.duckdb

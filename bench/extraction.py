@@ -1,0 +1,121 @@
+"""Extraction quality and speed: the Broadsheet pipeline against bare trafilatura, in one run.
+
+    .venv/bin/python bench/extraction.py [--corpus DIR] [--small 2 --large 8]
+
+Quality: body precision, recall and F1 (bench/metric.py) on the benchmark pages, for the whole
+pipeline (`broadsheet run`) and for `trafilatura.extract` with default settings.
+Speed: the pipeline's marginal pages per second on all cores, measured between two input sizes
+(the corpus copied SMALL and LARGE times, each copy slightly edited so no page repeats), against
+bare trafilatura on one core; and the fixed cost of a warm run (start-up and teardown).
+"""
+
+import argparse
+import gzip
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import duckdb
+import trafilatura
+
+from bench.metric import body_scores
+from flows.archive import archive
+from tasks.config import ExtractConfig, RunConfig
+from tasks.layout import Layout
+
+DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared/corpora/article-extraction-benchmark"
+
+
+def load_corpus(corpus: Path) -> tuple[dict[str, bytes], dict[str, str]]:
+    """The pages (id -> HTML bytes) and expected bodies (id -> text) of the benchmark."""
+    truth = json.loads((corpus / "ground-truth.json").read_text())
+    pages = {
+        key: gzip.decompress((corpus / "html" / f"{key}.html.gz").read_bytes()) for key in truth
+    }
+    return pages, {key: value["articleBody"] for key, value in truth.items()}
+
+
+def write_copies(pages: dict[str, bytes], folder: Path, copies: int) -> int:
+    """Write `copies` edited copies of every page as HTML files; return the page count."""
+    for copy in range(copies):
+        for key, html in pages.items():
+            marker = f"<!-- copy {copy} --><p>Edition {copy} of this page.</p></body>".encode()
+            edited = html.replace(b"</body>", marker, 1) if copy else html
+            (folder / f"{key}.{copy}.html").write_bytes(edited)
+    return copies * len(pages)
+
+
+def run_pipeline(inputs: Path, warehouse: Path) -> float:
+    """Run the archive flow in this process; return its wall time in seconds."""
+    start = time.perf_counter()
+    archive(
+        inputs=[str(inputs)], warehouse=str(warehouse), extract=ExtractConfig(), run=RunConfig()
+    )
+    return time.perf_counter() - start
+
+
+def pipeline_bodies(warehouse: Path) -> dict[str, str]:
+    """Body of each benchmark page as archived (empty when the page became no article)."""
+    query = (
+        "SELECT p.source, coalesce(a.body, '') FROM pages p "
+        "LEFT JOIN articles a ON a.article_id = p.article_id"
+    )
+    with duckdb.connect(str(Layout(warehouse).database), read_only=True) as connection:
+        rows = connection.execute(query).fetchall()
+    return {Path(source).name.split(".")[0]: body for source, body in rows}
+
+
+def bare_rate(pages: dict[str, bytes]) -> tuple[dict[str, str], float]:
+    """Bare trafilatura.extract with default settings on one core: bodies and pages/second."""
+    start = time.perf_counter()
+    bodies = {key: trafilatura.extract(html) or "" for key, html in pages.items()}
+    return bodies, len(pages) / (time.perf_counter() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--small", type=int, default=2)
+    parser.add_argument("--large", type=int, default=8)
+    args = parser.parse_args()
+    pages, expected = load_corpus(args.corpus)
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        (root / "once").mkdir()
+        write_copies(pages, root / "once", 1)
+        run_pipeline(root / "once", root / "w-once")
+        ours = pipeline_bodies(root / "w-once")
+        bare, bare_pps = bare_rate(pages)
+        timings = {}
+        for copies in (args.small, args.large):
+            folder = root / f"x{copies}"
+            folder.mkdir()
+            count = write_copies(pages, folder, copies)
+            timings[copies] = (count, run_pipeline(folder, root / f"w-x{copies}"))
+    (n1, t1), (n2, t2) = timings[args.small], timings[args.large]
+    marginal = (n2 - n1) / (t2 - t1)
+    fixed = t1 - n1 / marginal
+    print(f"pages: {len(pages)}  cores: {len(os.sched_getaffinity(0))}")
+    print(f"{'':24}{'precision':>10}{'recall':>10}{'F1':>10}")
+    for name, bodies in (("broadsheet pipeline", ours), ("trafilatura.extract", bare)):
+        p, r, f = body_scores((expected[k], bodies.get(k, "")) for k in expected)
+        print(f"{name:24}{p:10.4f}{r:10.4f}{f:10.4f}")
+    print(f"bare trafilatura, 1 core:        {bare_pps:8.1f} pages/s")
+    print(
+        f"pipeline marginal, all cores:    {marginal:8.1f} pages/s  (x{args.small}={n1} pages in"
+        f" {t1:.1f} s, x{args.large}={n2} pages in {t2:.1f} s)"
+    )
+    print(f"ratio pipeline / bare:           {marginal / bare_pps:8.2f}")
+    print(f"fixed cost of a warm run:        {fixed:8.1f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,112 @@
+"""The archive flow: inputs in, a clean archive out. Reads like its table of contents."""
+
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+from prefect import flow, get_run_logger, unmapped
+from prefect.runtime import flow_run
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from schemas import RUNS
+from tasks import io, pool
+from tasks.config import ExtractConfig, RunConfig
+from tasks.layout import Layout
+from tasks.pages import extract_shard
+from tasks.publish import ensure_tables, publish_run
+from tasks.shards import Shard, plan_shards
+from warehouse.build import build_views
+
+
+class ShardFailed(RuntimeError):
+    """One or more shards failed for a cause outside their data; the rest were archived."""
+
+
+def _add(totals: dict[str, int], counts: dict[str, int]) -> None:
+    for key, value in counts.items():
+        totals[key] = totals.get(key, 0) + value
+
+
+def _run_row(
+    run_id: str,
+    started: datetime,
+    inputs: list[str],
+    totals: dict[str, int],
+    status: str,
+    shards: int,
+    seconds: float,
+) -> pa.Table:
+    skipped = sum(v for k, v in totals.items() if k.startswith("skipped_"))
+    row = {
+        "run_id": run_id,
+        "started_at": started,
+        "finished_at": datetime.now(UTC),
+        "status": status,
+        "inputs": inputs,
+        "shards": shards,
+        "shards_skipped": totals.get("shards_skipped", 0),
+        "pages_read": totals.get("read", 0),
+        "pages_known": totals.get("known", 0),
+        "records_skipped": skipped,
+        "articles_added": totals.get("article", 0) - totals.get("duplicates", 0),
+        "duplicates": totals.get("duplicates", 0),
+        "error_pages": totals.get("error_page", 0),
+        "not_articles": totals.get("not_article", 0),
+        "failed": totals.get("failed", 0),
+        "seconds": seconds,
+    }
+    return pa.Table.from_pylist([row], schema=RUNS)
+
+
+def pending_shards(layout: Layout, shards: list[Shard]) -> list[Shard]:
+    """The shards that have no manifest yet, i.e. are not archived."""
+    return [s for s in shards if io.read_json(layout.manifest(s.key)) is None]
+
+
+# Shard tasks mostly wait on the extraction processes; two at a time keep them fed.
+@flow(name="broadsheet-archive", task_runner=ThreadPoolTaskRunner(max_workers=2))  # type: ignore[arg-type]
+def archive(
+    inputs: list[str], warehouse: str, extract: ExtractConfig, run: RunConfig
+) -> dict[str, Any]:
+    """Load, extract, clean, deduplicate and publish `inputs` into the `warehouse` folder."""
+    logger = get_run_logger()
+    started, clock = datetime.now(UTC), time.monotonic()
+    run_id = str(flow_run.id or "local")
+    layout = Layout(Path(warehouse))
+    ensure_tables(layout)
+
+    files, skipped_files = io.discover_inputs(inputs)
+    shards = plan_shards(files, run.pages_per_shard)
+    todo = pending_shards(layout, shards)
+    totals = {"shards_skipped": len(shards) - len(todo), "skipped_files": len(skipped_files)}
+    logger.info("%d input files in %d shards, %d to do", len(files), len(shards), len(todo))
+
+    futures = extract_shard.map(
+        todo,
+        warehouse=warehouse,
+        run_id=run_id,
+        extract_config=unmapped(extract),
+        run_config=unmapped(run),
+    )
+    done, failures = [], []
+    for shard, future in zip(todo, futures, strict=True):
+        try:
+            _add(totals, future.result())
+            done.append(shard.key)
+        except Exception as error:
+            failures.append(f"{shard.label} ({shard.files[0].path}): {error}")
+    pool.shutdown()
+
+    _add(totals, publish_run(warehouse, run_id, done))
+    status = "failed" if failures else "completed"
+    io.write_parquet(
+        _run_row(run_id, started, inputs, totals, status, len(shards), time.monotonic() - clock),
+        RUNS,
+        layout.run_file(run_id),
+    )
+    build_views(layout.database, layout.root / "tables")
+    if failures:
+        raise ShardFailed("shard failed: " + "; ".join(failures))
+    return {"run_id": run_id, **totals}

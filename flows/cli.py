@@ -1,0 +1,195 @@
+"""The `broadsheet` command line: run the pipeline, query the archive."""
+
+import csv
+import json
+import os
+import sys
+import time
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from tasks.io import UserError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+out = Console()
+err = Console(stderr=True)
+
+# Prefect reads these at import; defaults that keep the embedded server quiet and reliable
+# on small offline machines (see the README). A user's own values win.
+_PREFECT_DEFAULTS = {
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+}
+
+_RETRY_HINT = "fix the cause, then run the same command again: finished shards are kept and skipped"
+
+WarehouseOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--warehouse", "-w", help="Warehouse folder [env BROADSHEET_WAREHOUSE; default ./warehouse]"
+    ),
+]
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", "-c", help="Settings file [default ./broadsheet.toml]")
+]
+
+
+class Format(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def _fail(message: str) -> None:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(2)
+
+
+def _summary(result: dict[str, Any], seconds: float) -> Table:
+    table = Table(title="Run summary", show_header=False, title_justify="left")
+    table.add_row("pages read", str(result.get("read", 0)))
+    table.add_row("articles kept", str(result.get("article", 0) - result.get("duplicates", 0)))
+    table.add_row("duplicates", str(result.get("duplicates", 0)))
+    for status in ("error_page", "not_article", "failed"):
+        reasons = sorted((k, v) for k, v in result.items() if k.startswith(f"{status}/"))
+        detail = ", ".join(f"{k.split('/', 1)[1]} {v}" for k, v in reasons)
+        table.add_row(
+            status.replace("_", " "),
+            f"{result.get(status, 0)}" + (f" ({detail})" if detail else ""),
+        )
+    table.add_row(
+        "already archived",
+        f"{result.get('known', 0)} pages, {result.get('shards_skipped', 0)} shards",
+    )
+    skipped = {
+        k.removeprefix("skipped_"): v for k, v in result.items() if k.startswith("skipped_") and v
+    }
+    if skipped:
+        table.add_row("skipped", ", ".join(f"{k} {v}" for k, v in sorted(skipped.items())))
+    table.add_row("time", f"{seconds:.1f} s")
+    return table
+
+
+@app.command()
+def run(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Input files or folders (searched recursively)")
+    ],
+    warehouse: WarehouseOption = None,
+    config: ConfigOption = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Extraction processes [default: one per core]")
+    ] = None,
+) -> None:
+    """Load every input found under PATHS, extract and clean the articles, store them."""
+    for key, value in _PREFECT_DEFAULTS.items():
+        os.environ.setdefault(key, value)
+    from flows.settings import load_settings
+    from tasks import io
+
+    try:
+        settings = load_settings(config, warehouse=warehouse)
+        files, _ = io.discover_inputs([str(p) for p in paths])
+        if not files:
+            raise UserError("no input files found (expected WARC/ARC, .html, .jsonl or .txt)")
+        if workers is not None:
+            settings = settings.model_copy(
+                update={"run": settings.run.model_copy(update={"workers": workers})}
+            )
+    except UserError as error:
+        _fail(str(error))
+    _run_pipeline(settings, [str(p) for p in paths])
+
+
+def _run_pipeline(settings: Any, inputs: list[str]) -> None:
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from flows.archive import archive
+    from tasks import progress
+
+    started = time.monotonic()
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TextColumn("{task.completed} pages"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        job = bar.add_task("extracting", total=None)
+        progress.install(lambda n: bar.advance(job, n))
+        try:
+            result = archive(
+                inputs=inputs,
+                warehouse=str(settings.warehouse.resolve()),
+                extract=settings.extract,
+                run=settings.run,
+            )
+        except Exception as error:
+            progress.install(None)
+            _fail(f"{error}\n  {_RETRY_HINT}")
+        progress.install(None)
+    out.print(_summary(result, time.monotonic() - started))
+    out.print(
+        f'warehouse: {settings.warehouse}  (query it: broadsheet sql "SELECT ...")', highlight=False
+    )
+
+
+def _print_rows(columns: list[str], rows: list[tuple], fmt: Format) -> None:
+    if fmt is Format.json:
+        records = [dict(zip(columns, row, strict=True)) for row in rows]
+        sys.stdout.write(json.dumps(records, default=str, ensure_ascii=False) + "\n")
+    elif fmt is Format.csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    else:
+        table = Table(*columns)
+        for row in rows:
+            table.add_row(*("" if v is None else str(v) for v in row))
+        out.print(table)
+
+
+@app.command()
+def sql(
+    query: Annotated[
+        str, typer.Argument(help="A DuckDB query over pages, articles, paragraphs, runs")
+    ],
+    warehouse: WarehouseOption = None,
+    config: ConfigOption = None,
+    format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+) -> None:
+    """Run QUERY on the archive (opened read-only) and print the result."""
+    import duckdb
+
+    from flows.settings import load_settings
+    from tasks.layout import Layout
+
+    try:
+        settings = load_settings(config, warehouse=warehouse)
+    except UserError as error:
+        _fail(str(error))
+    database = Layout(settings.warehouse).database
+    if not database.exists():
+        _fail(
+            f"no archive at {settings.warehouse}:"
+            " run `broadsheet run PATH...` first, or pass --warehouse"
+        )
+    try:
+        with duckdb.connect(str(database), read_only=True) as connection:
+            cursor = connection.execute(query)
+            columns = [d[0] for d in cursor.description or []]
+            rows = cursor.fetchall()
+    except duckdb.Error as error:
+        _fail(str(error).splitlines()[0])
+    _print_rows(columns, rows, format)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,27 @@
+"""`runs`: one row per pipeline run."""
+
+import pyarrow as pa
+
+from schemas._common import UTC_TIMESTAMP, with_version
+
+RUNS = with_version(
+    [
+        pa.field("run_id", pa.string(), nullable=False),
+        pa.field("started_at", UTC_TIMESTAMP, nullable=False),
+        pa.field("finished_at", UTC_TIMESTAMP, nullable=False),
+        pa.field("status", pa.string(), nullable=False),  # completed | failed
+        pa.field("inputs", pa.list_(pa.string())),
+        pa.field("shards", pa.int32(), nullable=False),
+        pa.field("shards_skipped", pa.int32(), nullable=False),  # already archived
+        pa.field("pages_read", pa.int64(), nullable=False),
+        pa.field("pages_known", pa.int64(), nullable=False),  # already in the archive
+        pa.field("records_skipped", pa.int64(), nullable=False),  # requests, non-HTML, ...
+        pa.field("articles_added", pa.int64(), nullable=False),
+        pa.field("duplicates", pa.int64(), nullable=False),
+        pa.field("error_pages", pa.int64(), nullable=False),
+        pa.field("not_articles", pa.int64(), nullable=False),
+        pa.field("failed", pa.int64(), nullable=False),
+        pa.field("seconds", pa.float64(), nullable=False),
+    ],
+    "runs",
+)

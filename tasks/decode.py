@@ -1,0 +1,115 @@
+"""Turn raw HTML bytes into text, trusting declared charsets only as far as the bytes agree."""
+
+import codecs
+import re
+
+from charset_normalizer import from_bytes
+
+# Supersets that decode everything their common labels are used for in the wild.
+_SUPERSETS = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "ascii": "cp1252",
+    "us-ascii": "cp1252",
+    "iso-8859-1": "cp1252",
+    "latin-1": "cp1252",
+    "latin1": "cp1252",
+    "shift_jis": "cp932",
+    "sjis": "cp932",
+    "x-sjis": "cp932",
+    "euc-kr": "cp949",
+    "ks_c_5601-1987": "cp949",
+    "big5": "big5hkscs",
+    "iso-8859-9": "cp1254",
+    "tis-620": "cp874",
+}
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.I)
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?\s*([A-Za-z0-9_:.\-]+)", re.I)
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# A single-byte Latin label is often wrong; if so, a detector does better than the label.
+_LATIN_LABELS = {"cp1252", "iso8859-15"}
+
+
+class DecodeError(ValueError):
+    """The payload is not text in any charset we can find."""
+
+
+def charset_from_content_type(content_type: str | None) -> str | None:
+    """Return the charset named in an HTTP Content-Type header, if any."""
+    match = _HEADER_CHARSET.search(content_type or "")
+    return match.group(1) if match else None
+
+
+def _codec_name(label: str) -> str | None:
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+_SUPERSET_OF_CODEC = {
+    name: codec for label, codec in _SUPERSETS.items() if (name := _codec_name(label))
+}
+
+
+def _codec(label: str | None) -> str | None:
+    """Python's codec for a charset label, widened to the superset browsers use for it."""
+    if not label:
+        return None
+    label = label.strip().lower()
+    name = _codec_name(_SUPERSETS.get(label, label))
+    return _SUPERSET_OF_CODEC.get(name, name) if name else None
+
+
+def _strict(payload: bytes, codec: str) -> str | None:
+    try:
+        return payload.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _detected(payload: bytes) -> str | None:
+    best = from_bytes(payload[:200_000]).best()
+    if best is None:
+        return None
+    return _codec(best.encoding)
+
+
+def decode_html(payload: bytes, declared: str | None = None) -> tuple[str, str]:
+    """Decode `payload` and return (text, codec used).
+
+    Order of evidence: a byte-order mark; valid UTF-8 (which other charsets almost never
+    produce by accident); the declared charset (HTTP header, then <meta>) if the bytes decode
+    with it; a statistical detector. Raises DecodeError for binary data.
+    """
+    if b"\x00" in payload[:4096] and not payload.startswith(
+        (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+    ):
+        raise DecodeError("binary payload (NUL bytes)")
+    for bom, codec in _BOMS:
+        if payload.startswith(bom):
+            return payload.decode(codec, errors="replace"), codec
+    text = _strict(payload, "utf-8")
+    if text is not None:
+        return text, "utf-8"
+    meta = _META_CHARSET.search(payload[:4096])
+    labels = [declared, meta.group(1).decode("ascii", "ignore") if meta else None]
+    for codec in filter(None, map(_codec, labels)):
+        text = _strict(payload, codec)
+        if text is not None and codec not in _LATIN_LABELS:
+            return text, codec
+    detected = _detected(payload)
+    if detected:
+        text = _strict(payload, detected)
+        if text is not None:
+            return text, detected
+    for codec in filter(None, [*map(_codec, labels), detected, "cp1252"]):
+        text = _strict(payload, codec)
+        if text is not None:
+            return text, codec
+    return payload.decode("utf-8", errors="replace"), "utf-8"

@@ -1,0 +1,164 @@
+"""Extraction of one page into an article: runs inside worker processes (see tasks/pool.py).
+
+`extract_page` is pure: a raw page record and a frozen config in, a result record out.
+Every exception a page can cause becomes a `failed` result with a reason code.
+"""
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+import py3langid
+import trafilatura
+from trafilatura.settings import Document
+
+from tasks.clean import Paragraph, body_of, mark_paragraphs, page_verdict
+from tasks.config import ExtractConfig
+from tasks.decode import DecodeError, charset_from_content_type, decode_html
+from tasks.ids import site_of, text_hash
+from tasks.text_capture import parse_text_capture
+
+STORED_PARAGRAPHS = ("article", "error_page")  # pages whose paragraphs are kept as rows
+_LANGUAGE_SAMPLE = 1500  # characters; enough for a stable guess, and cost grows with length
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+
+
+def failed(reason: str) -> dict[str, Any]:
+    """A result for a page that could not be processed."""
+    return {"status": "failed", "reason": reason, "paragraphs": []}
+
+
+def _trafilatura(html: str, url: str, config: ExtractConfig, fetched_at: datetime, precise: bool):
+    return trafilatura.bare_extraction(
+        html,
+        url=url,
+        favor_precision=precise,
+        fast=config.fast,
+        include_comments=False,
+        include_tables=config.include_tables,
+        with_metadata=True,
+        date_extraction_params={
+            "extensive_search": True,
+            "original_date": True,
+            "max_date": fetched_at.strftime("%Y-%m-%d"),
+        },
+    )
+
+
+def _words(document: Document | None) -> int:
+    return len((document.text or "").split()) if document is not None else 0
+
+
+def extract_document(html: str, url: str, config: ExtractConfig, fetched_at: datetime):
+    """Run trafilatura, favouring precision, and fall back to its balanced mode on short output.
+
+    The precise mode drops navigation and teasers better, but on some layouts it keeps almost
+    nothing; then the balanced result wins if it is at least twice as long.
+    """
+    document = _trafilatura(html, url, config, fetched_at, precise=config.favor_precision)
+    if config.favor_precision and _words(document) < config.recall_fallback_words:
+        balanced = _trafilatura(html, url, config, fetched_at, precise=False)
+        if _words(balanced) >= 2 * max(_words(document), 1):
+            document = balanced
+    return document
+
+
+def published_at(date: str | None, fetched_at: datetime) -> datetime | None:
+    """Parse trafilatura's date; a date after the capture is impossible and dropped."""
+    match = _DATE.match(date or "")
+    if not match:
+        return None
+    try:
+        year, month, day = map(int, match.groups())
+        value = datetime(year, month, day, tzinfo=UTC)
+    except ValueError:
+        return None
+    return value if value <= fetched_at else None
+
+
+def detect_language(body: str) -> str | None:
+    """ISO 639-1 code of the body's language, or None for an empty body."""
+    if not body.strip():
+        return None
+    language, _ = py3langid.classify(body[:_LANGUAGE_SAMPLE])
+    return str(language)
+
+
+def _html_result(page: dict[str, Any], config: ExtractConfig) -> dict[str, Any]:
+    try:
+        html, _ = decode_html(page["payload"], charset_from_content_type(page.get("content_type")))
+    except DecodeError:
+        return failed("decode_error")
+    document = extract_document(html, page["url"], config, page["fetched_at"])
+    if document is None:
+        metadata = trafilatura.extract_metadata(html, default_url=page["url"])
+        title = metadata.title if metadata is not None else None
+        _, text, _ = trafilatura.baseline(html)
+        return _verdict(page, config, mark_paragraphs(text.split("\n"), title), {"title": title})
+    fields = {
+        "title": document.title,
+        "authors": [a.strip() for a in (document.author or "").split(";") if a.strip()],
+        "published_at": published_at(document.date, page["fetched_at"]),
+        "site_name": document.sitename,
+        "description": document.description,
+        "canonical_url": document.url,
+    }
+    paragraphs = mark_paragraphs((document.text or "").split("\n"), document.title)
+    return _verdict(page, config, paragraphs, fields)
+
+
+def _text_result(page: dict[str, Any], config: ExtractConfig) -> dict[str, Any]:
+    try:
+        text, _ = decode_html(page["payload"])
+    except DecodeError:
+        return failed("decode_error")
+    title, paragraphs = parse_text_capture(text, page.get("title"))
+    return _verdict(page, config, paragraphs, {"title": title})
+
+
+def _verdict(
+    page: dict[str, Any], config: ExtractConfig, paragraphs: list[Paragraph], fields: dict
+) -> dict[str, Any]:
+    status, reason = page_verdict(
+        paragraphs, page.get("http_status"), fields.get("title"), config.min_article_words
+    )
+    body = body_of(paragraphs)
+    url = fields.get("canonical_url") or page["url"]
+    return {
+        **fields,
+        "status": status,
+        "reason": reason,
+        "url": url,
+        "site": site_of(url) or site_of(page["url"]),
+        "body": body,
+        "body_hash": text_hash(body),
+        "word_count": len(body.split()),
+        "language": detect_language(body) if status == "article" else None,
+        "paragraphs": [
+            (p.text, p.status, p.reason) for p in paragraphs if status in STORED_PARAGRAPHS
+        ],
+    }
+
+
+def extract_page(page: dict[str, Any], config: ExtractConfig) -> dict[str, Any]:
+    """Turn a raw page record into a result record; never raises for bad input.
+
+    `page` holds url, fetched_at, kind ("html" or "text"), payload bytes and optionally
+    http_status, content_type and title. The result holds status and reason, the article's
+    fields, and paragraphs as (text, status, reason) tuples.
+    """
+    payload = page["payload"]
+    if not payload.strip():
+        return failed("empty")
+    if len(payload) > config.max_page_bytes:
+        return failed("too_large")
+    try:
+        if page["kind"] == "text":
+            return _text_result(page, config)
+        return _html_result(page, config)
+    except MemoryError:
+        return failed("memory_limit")
+    except RecursionError:
+        return failed("too_deep")
+    except Exception:  # a page must never stop the run; the reason is kept as data
+        return failed("extract_error")

@@ -1,0 +1,49 @@
+"""Stable identifiers and URL helpers: pure functions, no I/O."""
+
+import hashlib
+import re
+from urllib.parse import urlsplit
+
+_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def stable_id(*parts: str) -> str:
+    """Return a 32-hex-digit id that depends only on `parts` (and their order)."""
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()[:32]
+
+
+def content_hash(payload: bytes) -> str:
+    """Return the sha256 hex digest of a raw payload."""
+    return hashlib.sha256(payload).hexdigest()
+
+
+def page_id(url: str, payload_hash: str) -> str:
+    """Identify a page by its URL and exact content: the same capture seen twice is one page."""
+    return stable_id("page", url, payload_hash)
+
+
+def failure_id(source: str, reason: str) -> str:
+    """Identify an input that could not be read as a page (it has no URL or content)."""
+    return stable_id("failure", source, reason)
+
+
+def site_of(url: str) -> str | None:
+    """Return the host of `url` in lower case without a leading "www.", or None if it has none."""
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    return host.removeprefix("www.")
+
+
+def normalise_text(text: str) -> str:
+    """Fold case, punctuation and white space so that trivially different copies compare equal."""
+    return _NON_WORD.sub(" ", text.casefold()).strip()
+
+
+def text_hash(text: str) -> str:
+    """Hash of the normalised text; equal for copies that differ only in case or punctuation."""
+    return stable_id("text", normalise_text(text))

@@ -1,0 +1,356 @@
+"""The one module that touches the disk: finding inputs, reading pages, writing Parquet.
+
+Readers yield plain records (dicts). A page record becomes a row; a `failure` record is an
+input that could not be read as a page and becomes a `failed` row; a `skip` record counts a
+WARC record that is not a page (a request, a revisit, an image).
+"""
+
+import gzip
+import json
+import os
+import re
+import uuid
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+
+FORMATS = ("warc", "html", "jsonl", "text")
+_SUFFIXES = {
+    ".warc": "warc",
+    ".arc": "warc",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".shtml": "html",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".txt": "text",
+}
+_CANONICAL = re.compile(
+    rb"""<link\b[^>]*\brel=["']?canonical["']?[^>]*\bhref=["']([^"'>\s]+)"""
+    rb"""|<link\b[^>]*\bhref=["']([^"'>\s]+)["'][^>]*\brel=["']?canonical"""
+    rb"""|<meta\b[^>]*\bproperty=["']og:url["'][^>]*\bcontent=["']([^"'>\s]+)""",
+    re.I,
+)
+_WARC_DATE = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})(?:[T ]?(\d{2}):?(\d{2}):?(\d{2}))?")
+_HTML_TYPES = ("text/html", "application/xhtml+xml", "application/xml+html")
+PARQUET_OPTIONS = {"compression": "zstd", "row_group_size": 64_000}
+
+
+class UserError(Exception):
+    """A mistake in what the user asked for; the message says what is wrong and how to fix it."""
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    """An input file and what it holds."""
+
+    path: str  # absolute
+    format: str  # one of FORMATS
+    size: int
+    mtime_ns: int
+
+
+def _open(path: str) -> BinaryIO:
+    with open(path, "rb") as probe:
+        gzipped = probe.read(2) == b"\x1f\x8b"
+    return gzip.open(path, "rb") if gzipped else open(path, "rb")  # type: ignore[return-value]
+
+
+def _suffix_format(path: Path) -> str | None:
+    suffixes = [s.lower() for s in path.suffixes[-2:]]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes.pop()
+    return _SUFFIXES.get(suffixes[-1]) if suffixes else None
+
+
+def sniff_format(path: Path) -> str | None:
+    """Recognise a file by its name, else by its first bytes; None when it is none of ours."""
+    by_name = _suffix_format(path)
+    if by_name:
+        return by_name
+    try:
+        with _open(str(path)) as stream:
+            head = stream.read(2048)
+    except (OSError, EOFError, zlib.error):
+        return None
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith(b"WARC/") or head.startswith(b"filedesc://"):
+        return "warc"
+    if stripped.startswith((b"<!doctype html", b"<html")) or b"<html" in stripped[:512]:
+        return "html"
+    if stripped.startswith(b"{"):
+        return "jsonl"
+    return None
+
+
+def _input_file(path: Path, fmt: str) -> InputFile:
+    stat = path.stat()
+    return InputFile(str(path.resolve()), fmt, stat.st_size, stat.st_mtime_ns)
+
+
+def discover_inputs(paths: list[str]) -> tuple[list[InputFile], list[str]]:
+    """Return the input files under `paths` (folders searched recursively) and the files skipped.
+
+    Raises UserError for a path that does not exist, or a file named on its own whose format
+    is unknown. Files of unknown format inside folders are skipped and reported.
+    """
+    found: dict[str, InputFile] = {}
+    skipped: list[str] = []
+    for given in paths:
+        path = Path(given).expanduser()
+        if not path.exists():
+            raise UserError(f"input not found: {given} (check the path, or the working directory)")
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                if child.name.startswith("."):
+                    continue
+                fmt = sniff_format(child)
+                if fmt:
+                    found.setdefault(str(child.resolve()), _input_file(child, fmt))
+                else:
+                    skipped.append(str(child))
+        else:
+            fmt = sniff_format(path)
+            if fmt is None:
+                raise UserError(
+                    f"unknown input format: {given} (expected WARC/ARC, .html, .jsonl or .txt,"
+                    " optionally gzipped)"
+                )
+            found.setdefault(str(path.resolve()), _input_file(path, fmt))
+    return sorted(found.values(), key=lambda f: f.path), skipped
+
+
+def _mtime(path: str) -> datetime:
+    return datetime.fromtimestamp(os.stat(path).st_mtime, UTC)
+
+
+def _read_capped(stream: BinaryIO, limit: int) -> bytes:
+    """Read at most limit + 1 bytes, so an over-long payload is seen without holding all of it."""
+    return stream.read(limit + 1)
+
+
+def _failure(source: str, reason: str, url: str | None = None) -> dict[str, Any]:
+    return {"event": "failure", "source": source, "reason": reason, "url": url}
+
+
+def parse_timestamp(value: str | None) -> datetime | None:
+    """Parse an ISO 8601 or WARC date leniently (WARC/0.18 dates are often malformed); UTC."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    except ValueError:
+        pass
+    match = _WARC_DATE.search(value)
+    if not match:
+        return None
+    try:
+        year, month, day, hour, minute, second = (int(g or 0) for g in match.groups())
+        return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def _is_html(content_type: str | None, payload_head: bytes) -> bool:
+    if content_type:
+        return any(kind in content_type.lower() for kind in _HTML_TYPES)
+    return payload_head.lstrip()[:1] == b"<"
+
+
+def read_warc(path: str, max_bytes: int) -> Iterator[dict[str, Any]]:
+    """Yield a page for each HTML response (or resource) record; skip and count the rest."""
+    fallback_date = _mtime(path)
+    with open(path, "rb") as raw:
+        records = ArchiveIterator(raw, arc2warc=True)
+        offset = 0
+        try:
+            for record in records:
+                if record.rec_type not in ("response", "resource"):
+                    yield {"event": "skip", "what": record.rec_type}
+                    continue
+                headers = record.http_headers
+                content_type = (
+                    headers.get_header("Content-Type")
+                    if headers is not None and record.rec_type == "response"
+                    else record.rec_headers.get_header("Content-Type")
+                )
+                url = (record.rec_headers.get_header("WARC-Target-URI") or "").strip("<> ")
+                payload = _read_capped(record.content_stream(), max_bytes)
+                # Asking for the offset reads the record to its end, so only after the payload.
+                offset = records.get_record_offset()
+                source = f"{path}#{offset}"
+                if not _is_html(content_type, payload[:512]):
+                    yield {"event": "skip", "what": "not_html"}
+                    continue
+                status = headers.get_statuscode() if headers is not None else None
+                yield {
+                    "event": "page",
+                    "kind": "html",
+                    "url": url or f"urn:warc:{source}",
+                    "source": source,
+                    "fetched_at": parse_timestamp(record.rec_headers.get_header("WARC-Date"))
+                    or fallback_date,
+                    "http_status": int(status) if status and str(status).isdigit() else None,
+                    "content_type": content_type,
+                    "payload": payload,
+                }
+        except (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError) as error:
+            reason = "truncated_archive" if offset else "bad_archive"
+            yield _failure(f"{path}#{offset}", reason, None) | {"detail": str(error)[:200]}
+
+
+def _canonical_url(payload: bytes) -> str | None:
+    match = _CANONICAL.search(payload[:200_000])
+    if not match:
+        return None
+    url = next(g for g in match.groups() if g).decode("utf-8", "replace")
+    return url if url.startswith(("http://", "https://")) else None
+
+
+def read_single(path: str, kind: str, max_bytes: int) -> Iterator[dict[str, Any]]:
+    """Yield the one page of an HTML file or a plain-text capture."""
+    try:
+        with _open(path) as stream:
+            payload = _read_capped(stream, max_bytes)
+    except (OSError, EOFError, zlib.error):
+        yield _failure(path, "bad_gzip" if path.endswith(".gz") else "read_error", None)
+        return
+    url = (_canonical_url(payload) if kind == "html" else None) or Path(path).as_uri()
+    yield {
+        "event": "page",
+        "kind": kind,
+        "url": url,
+        "source": path,
+        "fetched_at": _mtime(path),
+        "payload": payload,
+    }
+
+
+def _jsonl_page(line: bytes, source: str, fallback_date: datetime) -> dict[str, Any]:
+    try:
+        item = json.loads(line)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return _failure(source, "bad_json")
+    if not isinstance(item, dict) or not isinstance(item.get("url"), str):
+        return _failure(source, "missing_url")
+    body = item.get("html") if isinstance(item.get("html"), str) else item.get("text")
+    if not isinstance(body, str):
+        return _failure(source, "missing_content", item["url"])
+    fetched = item.get("fetched_at")
+    fetched_at = parse_timestamp(fetched) if isinstance(fetched, str) else None
+    if fetched is not None and fetched_at is None:
+        return _failure(source, "bad_fetched_at", item["url"])
+    title = item.get("title")
+    return {
+        "event": "page",
+        "kind": "html" if isinstance(item.get("html"), str) else "text",
+        "url": item["url"],
+        "source": source,
+        "fetched_at": fetched_at or fallback_date,
+        "payload": body.encode("utf-8", "surrogatepass"),
+        "title": title if isinstance(title, str) else None,
+    }
+
+
+def read_jsonl(path: str) -> Iterator[dict[str, Any]]:
+    """Yield a page per line; a broken line becomes a failure and the rest is still read."""
+    fallback_date = _mtime(path)
+    lineno = 0
+    try:
+        with _open(path) as stream:
+            for lineno, line in enumerate(stream, start=1):
+                if line.strip():
+                    yield _jsonl_page(line, f"{path}:{lineno}", fallback_date)
+    except (OSError, EOFError, zlib.error):
+        yield _failure(f"{path}:{lineno + 1}", "bad_gzip", None)
+
+
+def read_input(item: InputFile, max_bytes: int) -> Iterator[dict[str, Any]]:
+    """Yield the page, failure and skip records of one input file."""
+    if item.format == "warc":
+        yield from read_warc(item.path, max_bytes)
+    elif item.format == "jsonl":
+        yield from read_jsonl(item.path)
+    else:
+        yield from read_single(item.path, item.format, max_bytes)
+
+
+def write_parquet(table: pa.Table, schema: pa.Schema, path: Path) -> None:
+    """Write `table` with the declared `schema` so that readers see the old file or the new one.
+
+    The file is written beside its target under a hidden temporary name, synced, then renamed.
+    """
+    table = table.select(schema.names).cast(schema)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        pq.write_table(table, temporary, **PARQUET_OPTIONS)
+        with open(temporary, "rb") as written:
+            os.fsync(written.fileno())
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def write_json(value: Any, path: Path) -> None:
+    """Write a small JSON document atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    temporary.write_text(json.dumps(value, indent=1, sort_keys=True, default=str))
+    os.replace(temporary, path)
+
+
+def read_json(path: Path) -> Any:
+    """Read a JSON document written by write_json; None if it does not exist."""
+    try:
+        return json.loads(path.read_text())
+    except FileNotFoundError:
+        return None
+
+
+def read_parquet(path: Path, schema: pa.Schema) -> pa.Table:
+    """Read a Parquet file written by write_parquet, with its declared schema."""
+    return pq.read_table(path, schema=schema)
+
+
+def parquet_files(folder: Path) -> list[Path]:
+    """The visible Parquet files under `folder`, in a stable order."""
+    return sorted(p for p in folder.rglob("*.parquet") if not p.name.startswith("."))
+
+
+def matching_rows(
+    files: list[Path], schema: pa.Schema, column: str, candidates: list[str], columns: list[str]
+) -> pa.Table:
+    """The rows of the given Parquet files whose `column` is one of `candidates`."""
+    if not files or not candidates:
+        return schema.empty_table().select(columns)
+    dataset = ds.dataset([str(f) for f in files], schema=schema, format="parquet")
+    return dataset.to_table(columns=columns, filter=ds.field(column).isin(candidates))
+
+
+def existing_values(
+    files: list[Path], schema: pa.Schema, column: str, candidates: list[str]
+) -> set[str]:
+    """Which of `candidates` already appear in `column` of the given Parquet files."""
+    found = matching_rows(files, schema, column, candidates, [column])
+    return set(found.column(column).to_pylist())
+
+
+def remove_tree(folder: Path) -> None:
+    """Remove a folder of files written by this module (staging), if it exists."""
+    if not folder.exists():
+        return
+    for child in sorted(folder.rglob("*"), reverse=True):
+        child.rmdir() if child.is_dir() else child.unlink()
+    folder.rmdir()

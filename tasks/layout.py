@@ -1,0 +1,48 @@
+"""Where things live inside a warehouse folder: pure path arithmetic, no I/O.
+
+<warehouse>/tables/<table>/date=YYYY-MM-DD/<shard>.parquet   published rows
+<warehouse>/tables/runs/<run_id>.parquet                     one file per run
+<warehouse>/_staging/<run_id>/<shard>/<table>.parquet        a run's work before publishing
+<warehouse>/_manifests/<shard>.json                          a published shard's receipt
+<warehouse>/broadsheet.duckdb                                the views
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+DATABASE_NAME = "broadsheet.duckdb"
+SHARDED_TABLES = ("pages", "articles", "paragraphs")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Paths of one warehouse."""
+
+    root: Path
+
+    @property
+    def database(self) -> Path:
+        return self.root / DATABASE_NAME
+
+    def table(self, name: str) -> Path:
+        return self.root / "tables" / name
+
+    def partition_file(self, table: str, day: date, shard: str) -> Path:
+        return self.table(table) / f"date={day.isoformat()}" / f"{shard}.parquet"
+
+    def run_file(self, run_id: str) -> Path:
+        return self.table("runs") / f"{run_id}.parquet"
+
+    def staging(self, run_id: str) -> Path:
+        return self.root / "_staging" / run_id
+
+    def staged_file(self, run_id: str, shard: str, table: str) -> Path:
+        return self.staging(run_id) / shard / f"{table}.parquet"
+
+    def manifest(self, shard: str) -> Path:
+        return self.root / "_manifests" / f"{shard}.json"
+
+    def empty_file(self, table: str) -> Path:
+        """A zero-row file that keeps a table's view valid before it has data."""
+        return self.table(table) / "_schema.parquet"

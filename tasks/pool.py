@@ -1,0 +1,104 @@
+"""A pool of extraction processes with a wall-clock limit and a memory cap per page.
+
+Trafilatura is CPU-bound Python, so pages are spread over processes. A page that overruns its
+time limit gets its worker killed and replaced (from a fork server that has trafilatura loaded,
+so a replacement costs milliseconds, not an interpreter start); the page is recorded as failed.
+One pool serves every shard task of a process.
+"""
+
+import logging
+import multiprocessing
+import os
+import resource
+import threading
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import Any
+
+from pebble import ProcessExpired, ProcessPool
+
+from tasks.config import ExtractConfig
+from tasks.extract import extract_page, failed
+
+_IN_FLIGHT_PER_WORKER = 4
+_lock = threading.Lock()
+_pool: ProcessPool | None = None
+_pool_key: tuple[int, int] | None = None
+
+
+def _start_worker(megabytes: int) -> None:
+    """Cap the worker's address space and quiet trafilatura's per-page warnings."""
+    limit = megabytes * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    logging.getLogger("trafilatura").setLevel(logging.ERROR)
+
+
+def worker_count(requested: int) -> int:
+    """Processes to use: `requested`, or one per available core when it is 0."""
+    return requested or len(os.sched_getaffinity(0))
+
+
+def _shared_pool(workers: int, memory_mb: int) -> ProcessPool:
+    global _pool, _pool_key
+    with _lock:
+        if _pool is None or _pool_key != (workers, memory_mb) or not _pool.active:
+            if _pool is not None:
+                _pool.stop()
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["tasks.extract"])
+            _pool = ProcessPool(
+                max_workers=workers,
+                initializer=_start_worker,
+                initargs=(memory_mb,),
+                context=context,
+            )
+            _pool_key = (workers, memory_mb)
+        return _pool
+
+
+def shutdown() -> None:
+    """Stop the shared pool, if one was started."""
+    global _pool
+    with _lock:
+        if _pool is not None:
+            _pool.stop()
+            _pool.join()
+            _pool = None
+
+
+def _outcome(future: Any) -> dict[str, Any]:
+    try:
+        return future.result()
+    except FutureTimeout:
+        return failed("timeout")
+    except ProcessExpired as error:
+        # The kernel kills a worker over its memory cap in C code (lxml) with no MemoryError.
+        return failed("memory_limit" if error.exitcode in (-9, -11) else "worker_crashed")
+    except MemoryError:
+        return failed("memory_limit")
+    except Exception:
+        return failed("extract_error")
+
+
+def extract_pages(
+    pages: Iterable[dict[str, Any]], config: ExtractConfig, workers: int = 0
+) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+    """Yield (page, result) for each page, in input order, extracting on all workers.
+
+    At most a few pages per worker are in flight, so memory stays flat however long the input.
+    """
+    size = worker_count(workers)
+    pool = _shared_pool(size, config.worker_memory_mb)
+    in_flight: deque = deque()
+    for page in pages:
+        future = pool.schedule(
+            extract_page, args=(page, config), timeout=config.page_timeout_seconds
+        )
+        in_flight.append((page, future))
+        if len(in_flight) >= size * _IN_FLIGHT_PER_WORKER:
+            done, future = in_flight.popleft()
+            yield done, _outcome(future)
+    while in_flight:
+        done, future = in_flight.popleft()
+        yield done, _outcome(future)

@@ -1,0 +1,30 @@
+"""Shared fixtures: real files from tests/fixtures, one embedded Prefect server per session."""
+
+import os
+import tempfile
+from pathlib import Path
+
+# Prefect reads its settings at import: an isolated home, no telemetry, a patient start-up.
+os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="broadsheet-prefect-"))
+os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = "90"
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+import pytest  # noqa: E402
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SEED = FIXTURES / "sample" / "000_32abcbf47c8d95e1.txt"
+
+
+@pytest.fixture(scope="session")
+def prefect_server():
+    """One embedded Prefect API for the whole session (entering one costs seconds)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=90):
+        yield
+
+
+@pytest.fixture
+def fixtures() -> Path:
+    return FIXTURES

@@ -1,0 +1,42 @@
+import pytest
+
+from tasks.decode import DecodeError, charset_from_content_type, decode_html
+
+RUSSIAN = "<html><body><p>Пожарная безопасность и защита объектов</p></body></html>"
+CHINESE = "<html><body><p>这是一个关于中国新闻的测试页面，内容是中文。</p></body></html>"
+
+
+def test_utf8_wins_over_a_wrong_latin_declaration():
+    text, codec = decode_html("Grüße aus Köln – heute".encode(), "iso-8859-1")
+    assert text == "Grüße aus Köln – heute" and codec == "utf-8"
+
+
+def test_declared_single_byte_charset_is_used():
+    text, codec = decode_html(RUSSIAN.encode("cp1251"), "windows-1251")
+    assert "Пожарная безопасность" in text and codec == "cp1251"
+
+
+def test_gb2312_label_decodes_as_gb18030():
+    payload = CHINESE.encode("gb18030")
+    assert "中国新闻" in decode_html(payload, "gb2312")[0]
+
+
+def test_wrong_declared_charset_falls_back_to_detection():
+    payload = (RUSSIAN * 20).encode("cp1251")
+    text, _ = decode_html(payload, "utf-8")
+    assert "Пожарная безопасность" in text
+
+
+def test_meta_charset_used_when_header_is_silent():
+    html = '<html><head><meta charset="euc-jp"></head><body>日本語のニュース記事です</body></html>'
+    assert "日本語のニュース" in decode_html(html.encode("euc-jp"))[0]
+
+
+def test_binary_payload_is_an_error():
+    with pytest.raises(DecodeError):
+        decode_html(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+
+
+def test_charset_from_content_type():
+    assert charset_from_content_type('text/html; charset="Shift_JIS"') == "Shift_JIS"
+    assert charset_from_content_type("text/html") is None

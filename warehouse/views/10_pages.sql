@@ -1,0 +1,17 @@
+-- pages: one row per input page and what became of it.
+-- status: article | duplicate | error_page | not_article | failed; reason: a short code.
+CREATE OR REPLACE VIEW pages AS
+SELECT
+    page_id,
+    url,
+    site,
+    source,
+    fetched_at,
+    http_status,
+    content_hash,
+    status,
+    reason,
+    article_id,
+    similarity,
+    run_id
+FROM read_parquet('${tables}/pages/**/*.parquet', hive_partitioning = false);

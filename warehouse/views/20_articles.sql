@@ -1,0 +1,18 @@
+-- articles: one row per distinct article; body is the clean text, one paragraph per line.
+CREATE OR REPLACE VIEW articles AS
+SELECT
+    article_id,
+    url,
+    site,
+    site_name,
+    title,
+    authors,
+    published_at,
+    language,
+    description,
+    body,
+    word_count,
+    body_hash,
+    first_seen_at,
+    run_id
+FROM read_parquet('${tables}/articles/**/*.parquet', hive_partitioning = false);
