@@ -122,6 +122,8 @@ def _verdict(
     status, reason = page_verdict(
         paragraphs, page.get("http_status"), fields.get("title"), config.min_article_words
     )
+    if status == "article" and page.get("truncated"):
+        reason = "truncated_capture"  # archived as far as the capture goes
     body = body_of(paragraphs)
     url = fields.get("canonical_url") or page["url"]
     return {

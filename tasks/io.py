@@ -135,8 +135,16 @@ def _mtime(path: str) -> datetime:
 
 
 def _read_capped(stream: BinaryIO, limit: int) -> bytes:
-    """Read at most limit + 1 bytes, so an over-long payload is seen without holding all of it."""
-    return stream.read(limit + 1)
+    """Read to the end, or to limit + 1 bytes so an over-long payload is seen without holding
+    all of it. Reads until EOF so that a cut-off gzip stream raises instead of looking short."""
+    chunks, total = [], 0
+    while total <= limit:
+        chunk = stream.read(min(1 << 20, limit + 1 - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
 
 
 def _failure(source: str, reason: str, url: str | None = None) -> dict[str, Any]:
@@ -187,6 +195,8 @@ def read_warc(path: str, max_bytes: int) -> Iterator[dict[str, Any]]:
                 )
                 url = (record.rec_headers.get_header("WARC-Target-URI") or "").strip("<> ")
                 payload = _read_capped(record.content_stream(), max_bytes)
+                # A record cut off mid-way (a clipped crawl) ends before its declared length.
+                truncated = len(payload) <= max_bytes and getattr(record.raw_stream, "limit", 0) > 0
                 # Asking for the offset reads the record to its end, so only after the payload.
                 offset = records.get_record_offset()
                 source = f"{path}#{offset}"
@@ -204,6 +214,7 @@ def read_warc(path: str, max_bytes: int) -> Iterator[dict[str, Any]]:
                     "http_status": int(status) if status and str(status).isdigit() else None,
                     "content_type": content_type,
                     "payload": payload,
+                    "truncated": truncated,
                 }
         except (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError) as error:
             reason = "truncated_archive" if offset else "bad_archive"

@@ -1,0 +1,103 @@
+import gzip
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from schemas import TABLES
+from tasks import io
+from tests.conftest import FIXTURES
+
+WARC = FIXTURES / "warc"
+
+
+def events(records):
+    return Counter(r["event"] if r["event"] != "skip" else f"skip:{r['what']}" for r in records)
+
+
+def test_commoncrawl_excerpt_gives_16_html_pages():
+    records = list(io.read_warc(str(WARC / "warcfile.warc.gz"), 10_000_000))
+    pages = [r for r in records if r["event"] == "page"]
+    assert len(pages) == 16
+    assert events(records)["skip:request"] > 0
+    assert all(p["payload"] and p["http_status"] == 200 for p in pages)
+    assert pages[0]["source"].endswith("#940") and pages[0]["url"].startswith("http://")
+
+
+def test_arc_and_truncated_warc_are_read():
+    arc = [r for r in io.read_warc(str(WARC / "example.arc.gz"), 10**7) if r["event"] == "page"]
+    assert [p["url"] for p in arc] == ["http://example.com/"]
+    trunc = list(io.read_warc(str(WARC / "example-trunc.warc"), 10**7))
+    assert any(r["event"] == "page" for r in trunc)
+
+
+def test_malformed_warc_date_is_read_leniently():
+    pages = [r for r in io.read_warc(str(WARC / "clueweb-quirk.warc.gz"), 10**7) if r["event"] == "page"]
+    assert len(pages) == 29
+    assert pages[0]["fetched_at"].year == 2008
+
+
+def test_broken_gzip_member_becomes_a_failure(tmp_path):
+    data = (WARC / "warcfile.warc.gz").read_bytes()
+    broken = tmp_path / "broken.warc.gz"
+    broken.write_bytes(data[: len(data) // 2] + b"garbage" * 50)
+    records = list(io.read_warc(str(broken), 10**7))
+    assert events(records)["page"] >= 1
+    last = records[-1]
+    assert (last["event"] == "failure" and last["reason"] == "truncated_archive") or last["truncated"]
+
+
+def test_clipped_record_is_read_as_far_as_it_goes():
+    (page,) = [r for r in io.read_warc(str(WARC / "clipped.warc.gz"), 10**7) if r["event"] == "page"]
+    assert page["truncated"] and len(page["payload"]) > 50_000
+
+
+def test_jsonl_broken_line_is_a_failure_and_the_rest_is_read(tmp_path):
+    path = tmp_path / "dump.jsonl.gz"
+    lines = [
+        json.dumps({"url": "https://a.example/1", "html": "<p>one</p>", "fetched_at": "2024-05-01T10:00:00Z"}),
+        '{"url": "https://a.example/2", "html": "<p>tw',
+        json.dumps({"url": "https://a.example/3", "text": "three", "title": "Three"}),
+        json.dumps({"html": "<p>no url</p>"}),
+    ]
+    path.write_bytes(gzip.compress("\n".join(lines).encode()))
+    records = list(io.read_jsonl(str(path)))
+    assert [r["event"] for r in records] == ["page", "failure", "page", "failure"]
+    assert records[0]["fetched_at"].isoformat() == "2024-05-01T10:00:00+00:00"
+    assert records[1]["reason"] == "bad_json" and records[1]["source"].endswith(":2")
+    assert records[2]["kind"] == "text" and records[2]["title"] == "Three"
+    assert records[3]["reason"] == "missing_url"
+
+
+def test_html_file_url_from_canonical_link_else_file_uri(tmp_path):
+    with_link = tmp_path / "a.html"
+    with_link.write_text('<html><head><link rel="canonical" href="https://news.example/a"></head></html>')
+    plain = tmp_path / "b.htm"
+    plain.write_text("<html><body>x</body></html>")
+    assert next(io.read_single(str(with_link), "html", 10**6))["url"] == "https://news.example/a"
+    assert next(io.read_single(str(plain), "html", 10**6))["url"] == plain.as_uri()
+
+
+def test_discover_inputs(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "page.html.gz").write_bytes(gzip.compress(b"<html></html>"))
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF-1.4")
+    (tmp_path / "capture").write_bytes(b"WARC/1.0\r\n")
+    files, skipped = io.discover_inputs([str(tmp_path)])
+    assert sorted((Path(f.path).name, f.format) for f in files) == [("capture", "warc"), ("page.html.gz", "html")]
+    assert skipped == [str(tmp_path / "notes.pdf")]
+    with pytest.raises(io.UserError, match="input not found"):
+        io.discover_inputs([str(tmp_path / "missing")])
+    with pytest.raises(io.UserError, match="unknown input format"):
+        io.discover_inputs([str(tmp_path / "notes.pdf")])
+
+
+@pytest.mark.parametrize("name", sorted(TABLES))
+def test_every_table_round_trips_through_parquet(tmp_path, name):
+    schema = TABLES[name]
+    table = schema.empty_table()
+    path = tmp_path / f"{name}.parquet"
+    io.write_parquet(table, schema, path)
+    assert io.read_parquet(path, schema).schema.equals(schema)
+    assert not list(tmp_path.glob(".*tmp"))
