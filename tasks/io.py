@@ -288,13 +288,21 @@ def read_jsonl(path: str) -> Iterator[dict[str, Any]]:
 
 
 def read_input(item: InputFile, max_bytes: int) -> Iterator[dict[str, Any]]:
-    """Yield the page, failure and skip records of one input file."""
+    """Yield the page, failure and skip records of one input file.
+
+    A failure is dated by the file's modification time, so that reading the same file again
+    puts its row in the same partition.
+    """
     if item.format == "warc":
-        yield from read_warc(item.path, max_bytes)
+        records = read_warc(item.path, max_bytes)
     elif item.format == "jsonl":
-        yield from read_jsonl(item.path)
+        records = read_jsonl(item.path)
     else:
-        yield from read_single(item.path, item.format, max_bytes)
+        records = read_single(item.path, item.format, max_bytes)
+    for record in records:
+        if record["event"] == "failure":
+            record.setdefault("fetched_at", datetime.fromtimestamp(item.mtime_ns / 1e9, UTC))
+        yield record
 
 
 def write_parquet(table: pa.Table, schema: pa.Schema, path: Path) -> None:

@@ -2,7 +2,6 @@
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -42,7 +41,7 @@ class ShardRows:
                 "url": url,
                 "site": site_of(url),
                 "source": record["source"],
-                "fetched_at": record.get("fetched_at") or datetime.now(UTC),
+                "fetched_at": record["fetched_at"],
                 "status": "failed",
                 "reason": record["reason"],
                 "run_id": self.run_id,

@@ -3,7 +3,6 @@
 import gzip
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -38,14 +37,22 @@ def test_seed_becomes_one_clean_article(tmp_path):
         assert bad not in article["body"]
     lines = article["body"].split("\n")
     assert len(lines) == len(set(lines))
-    removed = sql(tmp_path, "SELECT status, text FROM paragraphs WHERE status <> 'kept' ORDER BY position")
+    removed = sql(
+        tmp_path, "SELECT status, text FROM paragraphs WHERE status <> 'kept' ORDER BY position"
+    )
     assert {"status": "error_text", "text": "403"} in removed
     assert sum(r["status"] == "repeated" for r in removed) == 12
 
 
 def test_warc_inputs_decode_and_clipped_capture_does_not_stop_the_run(tmp_path):
     warc = FIXTURES / "warc"
-    run(str(warc / "warcfile.warc.gz"), str(warc / "clueweb-quirk.warc.gz"), str(warc / "clipped.warc.gz"), "-w", str(tmp_path))
+    run(
+        str(warc / "warcfile.warc.gz"),
+        str(warc / "clueweb-quirk.warc.gz"),
+        str(warc / "clipped.warc.gz"),
+        "-w",
+        str(tmp_path),
+    )
     pages = sql(tmp_path, "SELECT source, url, status, reason FROM pages")
     assert sum("warcfile" in p["source"] for p in pages) == 16
     assert sum("clueweb" in p["source"] for p in pages) == 29
@@ -53,7 +60,8 @@ def test_warc_inputs_decode_and_clipped_capture_does_not_stop_the_run(tmp_path):
     assert clipped["status"] == "failed" or clipped["reason"] == "truncated_capture"
     texts = sql(
         tmp_path,
-        "SELECT p.url, string_agg(g.text, ' ') AS text FROM pages p JOIN paragraphs g USING (page_id) GROUP BY p.url",
+        "SELECT p.url, string_agg(g.text, ' ') AS text"
+        " FROM pages p JOIN paragraphs g USING (page_id) GROUP BY p.url",
     )
     by_host = {re.sub(r"^https?://([^/]+)/.*", r"\1", t["url"]): t["text"] for t in texts}
     assert re.search("[А-Яа-я]{5}", by_host["01spb.ru"])
@@ -85,14 +93,29 @@ def test_bad_inputs_are_recorded_and_the_run_goes_on(tmp_path):
     bad.mkdir()
     (bad / "empty.html").write_bytes(b"")
     (bad / "binary.html").write_bytes(b"\x00\x01\x02PNG" + bytes(range(256)) * 40)
-    (bad / "broken.html.gz").write_bytes(next((FIXTURES / "sample").glob("*.html.gz")).read_bytes()[:5000])
-    (bad / "huge.html").write_bytes(b"<html><body>" + b"<p>word</p>" * 2_000_000 + b"</body></html>")
+    (bad / "broken.html.gz").write_bytes(
+        next((FIXTURES / "sample").glob("*.html.gz")).read_bytes()[:5000]
+    )
+    (bad / "huge.html").write_bytes(
+        b"<html><body>" + b"<p>word</p>" * 2_000_000 + b"</body></html>"
+    )
     (bad / "deep.html").write_bytes(b"<html><body>" + b"<div>" * 50_000 + b"x" + b"</div>" * 50_000)
-    lines = [json.dumps({"url": "https://a.example/ok", "text": "A headline here\n" + "Words in a sentence. " * 20}), "{broken"]
+    lines = [
+        json.dumps(
+            {
+                "url": "https://a.example/ok",
+                "text": "A headline here\n" + "Words in a sentence. " * 20,
+            }
+        ),
+        "{broken",
+    ]
     (bad / "dump.jsonl").write_text("\n".join(lines))
     run(str(bad), "-w", str(tmp_path / "w"))
-    pages = {Path(p["source"].split(":")[0]).name + (":" + p["source"].split(":")[1] if ":" in p["source"] else ""): p
-             for p in sql(tmp_path / "w", "SELECT source, status, reason FROM pages")}
+    pages = {
+        Path(p["source"].split(":")[0]).name
+        + (":" + p["source"].split(":")[1] if ":" in p["source"] else ""): p
+        for p in sql(tmp_path / "w", "SELECT source, status, reason FROM pages")
+    }
     assert pages["empty.html"]["reason"] == "empty"
     assert pages["binary.html"]["reason"] == "decode_error"
     assert pages["broken.html.gz"]["reason"] == "bad_gzip"
@@ -104,13 +127,33 @@ def test_bad_inputs_are_recorded_and_the_run_goes_on(tmp_path):
 
 def test_exact_copies_become_duplicates_of_the_first_archived(tmp_path):
     html = gzip.decompress(next((FIXTURES / "html").glob("*.html.gz")).read_bytes()).decode()
+
     def dump(name: str, urls: list[str], day: str) -> Path:
         path = tmp_path / name
-        path.write_text("\n".join(json.dumps({"url": u, "html": html, "fetched_at": day}) for u in urls))
+        path.write_text(
+            "\n".join(json.dumps({"url": u, "html": html, "fetched_at": day}) for u in urls)
+        )
         return path
-    run(str(dump("one.jsonl", ["https://b.example/copy", "https://a.example/copy"], "2025-01-02T00:00:00Z")), "-w", str(tmp_path / "w"))
-    run(str(dump("two.jsonl", ["https://c.example/copy"], "2025-01-01T00:00:00Z")), "-w", str(tmp_path / "w"))
-    pages = sql(tmp_path / "w", "SELECT url, status, reason, article_id, similarity FROM pages ORDER BY url")
+
+    run(
+        str(
+            dump(
+                "one.jsonl",
+                ["https://b.example/copy", "https://a.example/copy"],
+                "2025-01-02T00:00:00Z",
+            )
+        ),
+        "-w",
+        str(tmp_path / "w"),
+    )
+    run(
+        str(dump("two.jsonl", ["https://c.example/copy"], "2025-01-01T00:00:00Z")),
+        "-w",
+        str(tmp_path / "w"),
+    )
+    pages = sql(
+        tmp_path / "w", "SELECT url, status, reason, article_id, similarity FROM pages ORDER BY url"
+    )
     (article,) = sql(tmp_path / "w", "SELECT article_id FROM articles")
     statuses = [(p["url"].split("/")[2], p["status"]) for p in pages]
     assert statuses.count(("a.example", "article")) + statuses.count(("b.example", "article")) == 1

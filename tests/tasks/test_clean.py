@@ -12,7 +12,12 @@ def statuses(paragraphs):
 
 
 def test_error_header_around_an_article_is_removed():
-    texts = ["403", "Sorry!!", "Error! We're sorry, but the page you were looking for doesn't exist.", *PROSE]
+    texts = [
+        "403",
+        "Sorry!!",
+        "Error! We're sorry, but the page you were looking for doesn't exist.",
+        *PROSE,
+    ]
     marked = mark_paragraphs(texts)
     assert [p.status for p in marked[:3]] == ["error_text"] * 3
     assert body_of(marked) == "\n".join(PROSE)
@@ -41,7 +46,13 @@ def test_first_paragraph_repeating_the_title_is_dropped():
 
 
 def test_trailing_furniture_is_boilerplate():
-    texts = [*PROSE, "Legal Disclaimer:", "The provider gives this as is, without warranty.", "Comments", "No comment"]
+    texts = [
+        *PROSE,
+        "Legal Disclaimer:",
+        "The provider gives this as is, without warranty.",
+        "Comments",
+        "No comment",
+    ]
     marked = mark_paragraphs(texts)
     assert [p.status for p in marked[-4:]] == ["boilerplate"] * 4
     assert body_of(marked) == "\n".join(PROSE)
@@ -53,5 +64,11 @@ def test_verdicts():
     assert page_verdict(article, 404, "Title", 10) == ("error_page", "http_404")
     soft = mark_paragraphs(["Oops!", "The page you are looking for does not exist."])
     assert page_verdict(soft, 200, None, 10) == ("error_page", "soft_404")
-    assert page_verdict(mark_paragraphs(["Home"]), 200, "404 Not Found", 10) == ("error_page", "soft_404")
-    assert page_verdict(mark_paragraphs(["Just a few words"]), 200, "Menu", 10) == ("not_article", "too_short")
+    assert page_verdict(mark_paragraphs(["Home"]), 200, "404 Not Found", 10) == (
+        "error_page",
+        "soft_404",
+    )
+    assert page_verdict(mark_paragraphs(["Just a few words"]), 200, "Menu", 10) == (
+        "not_article",
+        "too_short",
+    )

@@ -17,13 +17,22 @@ QUALITY_FLOOR_F1 = 0.96
 
 
 def page(payload: bytes, kind: str = "html", **extra):
-    return {"kind": kind, "url": "https://news.example/story", "fetched_at": NOW, "payload": payload, **extra}
+    return {
+        "kind": kind,
+        "url": "https://news.example/story",
+        "fetched_at": NOW,
+        "payload": payload,
+        **extra,
+    }
 
 
 @pytest.fixture(scope="module")
 def benchmark():
     truth = json.loads((HTML / "ground-truth.json").read_text())
-    return {key: (gzip.decompress((HTML / f"{key}.html.gz").read_bytes()), value) for key, value in truth.items()}
+    return {
+        key: (gzip.decompress((HTML / f"{key}.html.gz").read_bytes()), value)
+        for key, value in truth.items()
+    }
 
 
 def test_quality_floor_on_real_pages(benchmark):
@@ -31,7 +40,8 @@ def test_quality_floor_on_real_pages(benchmark):
     results = [result for _, result in extract_pages(pages, ExtractConfig())]
     bodies = [r.get("body", "") if r["status"] == "article" else "" for r in results]
     _, _, f1 = body_scores(
-        (truth["articleBody"], body) for (_, truth), body in zip(benchmark.values(), bodies, strict=True)
+        (truth["articleBody"], body)
+        for (_, truth), body in zip(benchmark.values(), bodies, strict=True)
     )
     assert f1 >= QUALITY_FLOOR_F1
 
@@ -75,7 +85,8 @@ def test_pool_records_timeouts_and_deep_nesting_and_goes_on(benchmark):
     deep = b"<html><body>" + b"<div>" * 50_000 + b"text" + b"</div>" * 50_000 + b"</body></html>"
     # About five seconds of trafilatura work on this machine.
     slow = b"<html><body>" + b"".join(
-        b"<div><p>Paragraph %d with some words in it, more words here.</p></div>" % i for i in range(40_000)
+        b"<div><p>Paragraph %d with some words in it, more words here.</p></div>" % i
+        for i in range(40_000)
     )
     config = ExtractConfig(page_timeout_seconds=0.5)
     results = [r for _, r in extract_pages([page(slow), page(deep), page(html)], config)]

@@ -33,7 +33,9 @@ def test_arc_and_truncated_warc_are_read():
 
 
 def test_malformed_warc_date_is_read_leniently():
-    pages = [r for r in io.read_warc(str(WARC / "clueweb-quirk.warc.gz"), 10**7) if r["event"] == "page"]
+    pages = [
+        r for r in io.read_warc(str(WARC / "clueweb-quirk.warc.gz"), 10**7) if r["event"] == "page"
+    ]
     assert len(pages) == 29
     assert pages[0]["fetched_at"].year == 2008
 
@@ -45,18 +47,28 @@ def test_broken_gzip_member_becomes_a_failure(tmp_path):
     records = list(io.read_warc(str(broken), 10**7))
     assert events(records)["page"] >= 1
     last = records[-1]
-    assert (last["event"] == "failure" and last["reason"] == "truncated_archive") or last["truncated"]
+    assert (last["event"] == "failure" and last["reason"] == "truncated_archive") or last[
+        "truncated"
+    ]
 
 
 def test_clipped_record_is_read_as_far_as_it_goes():
-    (page,) = [r for r in io.read_warc(str(WARC / "clipped.warc.gz"), 10**7) if r["event"] == "page"]
+    (page,) = [
+        r for r in io.read_warc(str(WARC / "clipped.warc.gz"), 10**7) if r["event"] == "page"
+    ]
     assert page["truncated"] and len(page["payload"]) > 50_000
 
 
 def test_jsonl_broken_line_is_a_failure_and_the_rest_is_read(tmp_path):
     path = tmp_path / "dump.jsonl.gz"
     lines = [
-        json.dumps({"url": "https://a.example/1", "html": "<p>one</p>", "fetched_at": "2024-05-01T10:00:00Z"}),
+        json.dumps(
+            {
+                "url": "https://a.example/1",
+                "html": "<p>one</p>",
+                "fetched_at": "2024-05-01T10:00:00Z",
+            }
+        ),
         '{"url": "https://a.example/2", "html": "<p>tw',
         json.dumps({"url": "https://a.example/3", "text": "three", "title": "Three"}),
         json.dumps({"html": "<p>no url</p>"}),
@@ -72,7 +84,9 @@ def test_jsonl_broken_line_is_a_failure_and_the_rest_is_read(tmp_path):
 
 def test_html_file_url_from_canonical_link_else_file_uri(tmp_path):
     with_link = tmp_path / "a.html"
-    with_link.write_text('<html><head><link rel="canonical" href="https://news.example/a"></head></html>')
+    with_link.write_text(
+        '<html><head><link rel="canonical" href="https://news.example/a"></head></html>'
+    )
     plain = tmp_path / "b.htm"
     plain.write_text("<html><body>x</body></html>")
     assert next(io.read_single(str(with_link), "html", 10**6))["url"] == "https://news.example/a"
@@ -85,7 +99,10 @@ def test_discover_inputs(tmp_path):
     (tmp_path / "notes.pdf").write_bytes(b"%PDF-1.4")
     (tmp_path / "capture").write_bytes(b"WARC/1.0\r\n")
     files, skipped = io.discover_inputs([str(tmp_path)])
-    assert sorted((Path(f.path).name, f.format) for f in files) == [("capture", "warc"), ("page.html.gz", "html")]
+    assert sorted((Path(f.path).name, f.format) for f in files) == [
+        ("capture", "warc"),
+        ("page.html.gz", "html"),
+    ]
     assert skipped == [str(tmp_path / "notes.pdf")]
     with pytest.raises(io.UserError, match="input not found"):
         io.discover_inputs([str(tmp_path / "missing")])

@@ -9,10 +9,19 @@ def test_seed_capture_gives_one_clean_article():
     assert title == TITLE
     kept = [p.text for p in paragraphs if p.status == "kept"]
     body = "\n".join(kept)
-    for bad in ("403", "Sorry!!", "Error!", "page you were looking for", "Legal Disclaimer", "No comment"):
+    for bad in (
+        "403",
+        "Sorry!!",
+        "Error!",
+        "page you were looking for",
+        "Legal Disclaimer",
+        "No comment",
+    ):
         assert bad not in body
     source_lines = {line.strip() for line in SEED.read_text().splitlines() if line.strip()}
-    story = [line for line in source_lines if len(line.split()) > 25 and "MENAFN provides" not in line]
+    story = [
+        line for line in source_lines if len(line.split()) > 25 and "MENAFN provides" not in line
+    ]
     for line in story:
         assert kept.count(line) == 1, line
     removed = {(p.status, p.text) for p in paragraphs if p.status != "kept"}
@@ -36,4 +45,7 @@ def test_hard_wrapped_capture_uses_blank_lines():
 
 def test_given_title_is_kept():
     title, paragraphs = parse_text_capture("First paragraph here.\nSecond one.", title="Given")
-    assert title == "Given" and [p.text for p in paragraphs] == ["First paragraph here.", "Second one."]
+    assert title == "Given" and [p.text for p in paragraphs] == [
+        "First paragraph here.",
+        "Second one.",
+    ]
