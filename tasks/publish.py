@@ -145,7 +145,10 @@ def _candidates(layout: Layout, run_id: str, shards: list[str]) -> list[dict[str
     archived = io.matching_rows(
         io.parquet_files(layout.table("articles")), ARTICLES, "body_hash", hashes, columns
     )
-    return rows + [row | {"archived": True} for row in archived.to_pylist()]
+    # A shard redone after a crash finds its own rows already published: they are not copies.
+    staged_ids = {row["article_id"] for row in rows}
+    earlier = [row for row in archived.to_pylist() if row["article_id"] not in staged_ids]
+    return rows + [row | {"archived": True} for row in earlier]
 
 
 def publish_shards(layout: Layout, run_id: str, shards: list[str]) -> dict[str, int]:

@@ -172,3 +172,14 @@ def test_user_errors_are_one_line(tmp_path):
     assert "Traceback" not in bad.output
     no_archive = runner.invoke(app, ["sql", "-w", str(tmp_path / "none"), "SELECT 1"])
     assert no_archive.exit_code == 2 and "no archive" in no_archive.output
+
+
+def test_a_shard_redone_after_a_crash_is_not_a_copy_of_itself(tmp_path):
+    warehouse = tmp_path / "w"
+    run(str(SEED), "-w", str(warehouse))
+    first = sql(warehouse, "SELECT * EXCLUDE (run_id) FROM pages")
+    for manifest in (warehouse / "_manifests").glob("*.json"):
+        manifest.unlink()  # as if the run died after writing its files, before its receipts
+    run(str(SEED), "-w", str(warehouse))
+    assert sql(warehouse, "SELECT * EXCLUDE (run_id) FROM pages") == first  # the redo's run
+    assert len(sql(warehouse, "SELECT * FROM articles")) == 1
