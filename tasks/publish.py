@@ -58,48 +58,35 @@ def colliding_pages(pages_by_shard: dict[str, list[str]]) -> dict[str, set[str]]
     return dropped
 
 
+def _without(table: pa.Table, column: str, ids: list[str]) -> pa.Table:
+    """The rows of `table` whose `column` is not one of `ids` (nulls are kept)."""
+    listed = pc.fill_null(pc.is_in(table[column], pa.array(ids, pa.string())), False)
+    return table.filter(pc.invert(listed))
+
+
 def apply_decisions(
     tables: dict[str, pa.Table], survivors: dict[str, str], dropped: set[str]
 ) -> dict[str, pa.Table]:
     """Mark duplicate pages, drop their article and paragraph rows, drop pages owned elsewhere."""
-    pages = tables["pages"].filter(
-        pc.invert(pc.is_in(tables["pages"]["page_id"], pa.array(list(dropped), pa.string())))
+    pages = _without(tables["pages"], "page_id", list(dropped))
+    is_duplicate = pc.fill_null(
+        pc.is_in(pages["article_id"], pa.array(list(survivors), pa.string())), False
     )
-    duplicate_ids = pa.array(list(survivors), pa.string())
-    is_duplicate = pc.fill_null(pc.is_in(pages["article_id"], duplicate_ids), False)
     survivor = pa.array([survivors.get(a) for a in pages["article_id"].to_pylist()], pa.string())
-    pages = pages.set_column(
-        pages.schema.get_field_index("status"),
-        "status",
-        pc.if_else(is_duplicate, "duplicate", pages["status"]),
-    )
-    pages = pages.set_column(
-        pages.schema.get_field_index("reason"),
-        "reason",
-        pc.if_else(is_duplicate, "exact_duplicate", pages["reason"]),
-    )
-    pages = pages.set_column(
-        pages.schema.get_field_index("article_id"),
-        "article_id",
-        pc.if_else(is_duplicate, survivor, pages["article_id"]),
-    )
-    pages = pages.set_column(
-        pages.schema.get_field_index("similarity"),
-        "similarity",
-        pc.if_else(is_duplicate, pa.scalar(1.0, pa.float32()), pages["similarity"]),
-    )
-
-    def keep(table: pa.Table, column: str) -> pa.Table:
-        gone = pc.is_in(table[column], duplicate_ids)
-        return table.filter(pc.invert(pc.fill_null(gone, False)))
-
-    paragraphs = tables["paragraphs"].filter(
-        pc.invert(pc.is_in(tables["paragraphs"]["page_id"], pa.array(list(dropped), pa.string())))
-    )
+    updates = {
+        "status": pa.scalar("duplicate"),
+        "reason": pa.scalar("exact_duplicate"),
+        "article_id": survivor,
+        "similarity": pa.scalar(1.0, pa.float32()),
+    }
+    for name, value in updates.items():
+        index = pages.schema.get_field_index(name)
+        pages = pages.set_column(index, name, pc.if_else(is_duplicate, value, pages[name]))
+    paragraphs = _without(tables["paragraphs"], "page_id", list(dropped))
     return {
         "pages": pages,
-        "articles": keep(tables["articles"], "article_id"),
-        "paragraphs": keep(paragraphs, "article_id"),
+        "articles": _without(tables["articles"], "article_id", list(survivors)),
+        "paragraphs": _without(paragraphs, "article_id", list(survivors)),
     }
 
 
