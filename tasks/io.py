@@ -301,7 +301,7 @@ def read_input(item: InputFile, max_bytes: int) -> Iterator[dict[str, Any]]:
         records = read_single(item.path, item.format, max_bytes)
     for record in records:
         if record["event"] == "failure":
-            record.setdefault("fetched_at", datetime.fromtimestamp(item.mtime_ns / 1e9, UTC))
+            record.setdefault("fetched_at", _mtime(item.path))
         yield record
 
 

@@ -111,9 +111,9 @@ def test_bad_inputs_are_recorded_and_the_run_goes_on(tmp_path):
     ]
     (bad / "dump.jsonl").write_text("\n".join(lines))
     run(str(bad), "-w", str(tmp_path / "w"))
+    # Keyed by file name, with ":line" for JSONL lines.
     pages = {
-        Path(p["source"].split(":")[0]).name
-        + (":" + p["source"].split(":")[1] if ":" in p["source"] else ""): p
+        Path(p["source"]).name: p
         for p in sql(tmp_path / "w", "SELECT source, status, reason FROM pages")
     }
     assert pages["empty.html"]["reason"] == "empty"
