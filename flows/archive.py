@@ -12,7 +12,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from schemas import RUNS
 from tasks import io, pool
-from tasks.config import ExtractConfig, RunConfig
+from tasks.config import DedupConfig, ExtractConfig, RunConfig
 from tasks.layout import Layout
 from tasks.pages import extract_shard
 from tasks.publish import ensure_tables, publish_run
@@ -52,6 +52,11 @@ def _run_row(
         "records_skipped": skipped,
         "articles_added": totals.get("article", 0) - totals.get("duplicates", 0),
         "duplicates": totals.get("duplicates", 0),
+        "exact_duplicates": totals.get("exact_duplicates", 0),
+        "near_duplicates": totals.get("near_duplicates", 0),
+        "boilerplate_paragraphs": totals.get("boilerplate_paragraphs", 0),
+        "articles_recleaned": totals.get("articles_recleaned", 0),
+        "reused_paragraphs": totals.get("reused_paragraphs", 0),
         "error_pages": totals.get("error_page", 0),
         "not_articles": totals.get("not_article", 0),
         "failed": totals.get("failed", 0),
@@ -68,10 +73,15 @@ def pending_shards(layout: Layout, shards: list[Shard]) -> list[Shard]:
 # Shard tasks mostly wait on the extraction processes; two at a time keep them fed.
 @flow(name="broadsheet-archive", task_runner=ThreadPoolTaskRunner(max_workers=2))  # type: ignore[arg-type]
 def archive(
-    inputs: list[str], warehouse: str, extract: ExtractConfig, run: RunConfig
+    inputs: list[str],
+    warehouse: str,
+    extract: ExtractConfig,
+    run: RunConfig,
+    dedup: DedupConfig | None = None,
 ) -> dict[str, Any]:
     """Load, extract, clean, deduplicate and publish `inputs` into the `warehouse` folder."""
     logger = get_run_logger()
+    dedup = dedup or DedupConfig()
     started, clock = datetime.now(UTC), time.monotonic()
     run_id = str(flow_run.id or "local")
     layout = Layout(Path(warehouse))
@@ -89,6 +99,7 @@ def archive(
         run_id=run_id,
         extract_config=unmapped(extract),
         run_config=unmapped(run),
+        dedup_config=unmapped(dedup),
     )
     done, failures = [], []
     for shard, future in zip(todo, futures, strict=True):
@@ -99,7 +110,7 @@ def archive(
             failures.append(f"{shard.label} ({shard.files[0].path}): {error}")
     pool.shutdown()
 
-    _add(totals, publish_run(warehouse, run_id, done))
+    _add(totals, publish_run(warehouse, run_id, done, dedup))
     status = "failed" if failures else "completed"
     io.write_parquet(
         _run_row(run_id, started, inputs, totals, status, len(shards), time.monotonic() - clock),

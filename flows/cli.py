@@ -55,7 +55,16 @@ def _summary(result: dict[str, Any], seconds: float) -> Table:
     table = Table(title="Run summary", show_header=False, title_justify="left")
     table.add_row("pages read", str(result.get("read", 0)))
     table.add_row("articles kept", str(result.get("article", 0) - result.get("duplicates", 0)))
-    table.add_row("duplicates", str(result.get("duplicates", 0)))
+    table.add_row(
+        "duplicates",
+        f"{result.get('duplicates', 0)} (exact {result.get('exact_duplicates', 0)}, "
+        f"near {result.get('near_duplicates', 0)})",
+    )
+    table.add_row(
+        "site furniture",
+        f"{result.get('boilerplate_paragraphs', 0)} paragraphs left out of bodies, "
+        f"{result.get('articles_recleaned', 0)} older articles cleaned",
+    )
     for status in ("error_page", "not_article", "failed"):
         reasons = sorted((k, v) for k, v in result.items() if k.startswith(f"{status}/"))
         detail = ", ".join(f"{k.split('/', 1)[1]} {v}" for k, v in reasons)
@@ -130,6 +139,7 @@ def _run_pipeline(settings: Any, inputs: list[str]) -> None:
                 warehouse=str(settings.warehouse.resolve()),
                 extract=settings.extract,
                 run=settings.run,
+                dedup=settings.dedup,
             )
         except Exception as error:
             progress.install(None)

@@ -16,7 +16,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from tasks.config import ExtractConfig, RunConfig
+from tasks.config import DedupConfig, ExtractConfig, RunConfig
 from tasks.io import UserError
 
 DEFAULT_CONFIG = Path("broadsheet.toml")
@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     warehouse: Path = Path("warehouse")
     extract: ExtractConfig = ExtractConfig()
     run: RunConfig = RunConfig()
+    dedup: DedupConfig = DedupConfig()
 
     @classmethod
     def settings_customise_sources(

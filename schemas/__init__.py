@@ -5,9 +5,17 @@ One module per table. Writers take these schemas explicitly and never infer one.
 
 from schemas.articles import ARTICLES
 from schemas.pages import PAGES
-from schemas.paragraphs import PARAGRAPHS
+from schemas.paragraphs import PARAGRAPHS, STAGED_PARAGRAPHS
 from schemas.runs import RUNS
+from schemas.signatures import SIGNATURES
 
-TABLES = {"pages": PAGES, "articles": ARTICLES, "paragraphs": PARAGRAPHS, "runs": RUNS}
+TABLES = {
+    "pages": PAGES,
+    "articles": ARTICLES,
+    "paragraphs": PARAGRAPHS,
+    "signatures": SIGNATURES,
+    "runs": RUNS,
+}
+STAGED = {"pages": PAGES, "articles": ARTICLES, "paragraphs": STAGED_PARAGRAPHS}
 
-__all__ = ["ARTICLES", "PAGES", "PARAGRAPHS", "RUNS", "TABLES"]
+__all__ = ["ARTICLES", "PAGES", "PARAGRAPHS", "RUNS", "SIGNATURES", "STAGED", "TABLES"]

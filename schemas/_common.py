@@ -2,7 +2,7 @@
 
 import pyarrow as pa
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 UTC_TIMESTAMP = pa.timestamp("us", tz="UTC")
 
 

@@ -8,9 +8,17 @@ from dataclasses import dataclass
 from tasks.error_text import is_strong_error, is_weak_error
 from tasks.furniture import trailing_furniture
 from tasks.ids import normalise_text
+from tasks.minhash import jaccard, word_shingles
 
 KEPT, REPEATED, BOILERPLATE, ERROR_TEXT = "kept", "repeated", "boilerplate", "error_text"
-PROSE_WORDS = 25
+# A paragraph of NEAR_REPEAT_WORDS words or more whose 3-word shingles overlap an earlier
+# paragraph's by NEAR_REPEAT_JACCARD is a second capture of it with small changes (an updated
+# time, a corrected typo). Shorter lines must repeat exactly: lists, schedules and recipes hold
+# short lines that differ in a word or two and are all content.
+NEAR_REPEAT_WORDS = 20
+NEAR_REPEAT_JACCARD = 0.8
+NEAR_REPEAT_SHINGLE = 3
+NEAR_REPEAT_MAX_PARAGRAPHS = 400  # beyond this (listings, not articles) only exact repeats count
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,28 +49,23 @@ def error_edges(texts: list[str]) -> tuple[int, int]:
     return head, tail
 
 
-def _dropped_repeats(keys: list[str], candidates: list[bool]) -> set[int]:
-    """Which repeated paragraphs to drop: those in a run of repeats that is mostly prose.
-
-    A page captured twice repeats whole paragraphs of prose; a recipe or a schedule repeats
-    short lines ("Eat every 2-3 hours") that belong to its content. So a run of consecutive
-    repeats is dropped when most of its words sit in paragraphs of PROSE_WORDS words or more.
-    """
-    dropped: set[int] = set()
-    index = 0
-    while index < len(keys):
-        if not candidates[index]:
-            index += 1
+def near_repeats(keys: list[str]) -> set[int]:
+    """Indices of paragraphs that nearly repeat an earlier paragraph of the same page."""
+    if len(keys) > NEAR_REPEAT_MAX_PARAGRAPHS:
+        return set()
+    shingles = [
+        word_shingles(key, NEAR_REPEAT_SHINGLE) if len(key.split()) >= NEAR_REPEAT_WORDS else None
+        for key in keys
+    ]
+    found = set()
+    for index, mine in enumerate(shingles):
+        if mine is None:
             continue
-        end = index
-        while end < len(keys) and candidates[end]:
-            end += 1
-        words = [len(keys[i].split()) for i in range(index, end)]
-        prose = sum(w for w in words if w >= PROSE_WORDS)
-        if prose * 2 >= sum(words):
-            dropped.update(range(index, end))
-        index = end
-    return dropped
+        for earlier in shingles[:index]:
+            if earlier is not None and jaccard(mine, earlier) >= NEAR_REPEAT_JACCARD:
+                found.add(index)
+                break
+    return found
 
 
 def mark_paragraphs(texts: list[str], title: str | None = None) -> list[Paragraph]:
@@ -76,12 +79,13 @@ def mark_paragraphs(texts: list[str], title: str | None = None) -> list[Paragrap
     furniture = len(texts) - tail - trailing_furniture(texts[head : len(texts) - tail])
     keys = [normalise_text(t) for t in texts]
     title_key = normalise_text(title) if title else None
+    near = near_repeats(keys)
     seen: set[str] = set()
-    candidates = []
+    repeated = set()
     for index, key in enumerate(keys):
-        candidates.append(head <= index < furniture and key in seen)
+        if head <= index < furniture and (key in seen or index in near):
+            repeated.add(index)
         seen.add(key)
-    dropped = _dropped_repeats(keys, candidates)
     first_body = head
     marked = []
     for index, text in enumerate(texts):
@@ -91,8 +95,9 @@ def mark_paragraphs(texts: list[str], title: str | None = None) -> list[Paragrap
             marked.append(Paragraph(text, BOILERPLATE, "page_furniture"))
         elif index == first_body and keys[index] == title_key:
             marked.append(Paragraph(text, REPEATED, "repeat_of_title"))
-        elif index in dropped:
-            marked.append(Paragraph(text, REPEATED, "exact_repeat"))
+        elif index in repeated:
+            exact = keys.index(keys[index]) < index
+            marked.append(Paragraph(text, REPEATED, "exact_repeat" if exact else "near_repeat"))
         else:
             marked.append(Paragraph(text, KEPT))
     return marked

@@ -34,3 +34,38 @@ class RunConfig(_Frozen):
     workers: int = Field(0, ge=0, description="extraction processes; 0 means one per core")
     concurrent_shards: int = Field(2, ge=1, description="shards read and written at once")
     task_retries: int = Field(2, ge=0, description="retries of a shard on transient errors")
+
+
+class DedupConfig(_Frozen):
+    """How copies of articles, reused paragraphs and site furniture are found.
+
+    Defaults follow the large web-text pipelines: 5-word shingles, 128 permutations and a
+    Jaccard threshold of 0.8 for whole articles. Paragraphs are short, so they use 3-word
+    shingles and 64 permutations.
+    """
+
+    shingle_words: int = Field(5, ge=1, description="words per shingle of an article body")
+    num_perm: int = Field(128, ge=16, le=1024, description="MinHash permutations per article")
+    threshold: float = Field(0.8, gt=0, lt=1, description="Jaccard above which copies merge")
+    recall_weight: float = Field(
+        0.9,
+        gt=0,
+        lt=1,
+        description="weight of missed pairs against extra candidates when datasketch picks the"
+        " LSH bands; candidates are confirmed by their Jaccard, so extras cost only time",
+    )
+    paragraph_shingle_words: int = Field(3, ge=1)
+    paragraph_num_perm: int = Field(64, ge=16, le=1024)
+    paragraph_threshold: float = Field(
+        0.7, gt=0, lt=1, description="Jaccard above which a paragraph counts as reused"
+    )
+    paragraph_min_words: int = Field(
+        8, ge=1, description="shorter paragraphs are not tracked for reuse across articles"
+    )
+    boilerplate_min_pages: int = Field(
+        4, ge=2, description="a line is site furniture only if on at least this many articles"
+    )
+    boilerplate_min_share: float = Field(
+        0.1, gt=0, le=1, description="... and on at least this share of the site's articles"
+    )
+    seed: int = Field(1, description="MinHash seed; changing it makes old signatures useless")

@@ -12,10 +12,11 @@ import py3langid
 import trafilatura
 from trafilatura.settings import Document
 
-from tasks.clean import Paragraph, body_of, mark_paragraphs, page_verdict
-from tasks.config import ExtractConfig
+from tasks.clean import KEPT, Paragraph, body_of, mark_paragraphs, page_verdict
+from tasks.config import DedupConfig, ExtractConfig
 from tasks.decode import DecodeError, charset_from_content_type, decode_html
 from tasks.ids import site_of, text_hash
+from tasks.minhash import article_scheme, paragraph_scheme, sketch_paragraphs
 from tasks.text_capture import parse_text_capture
 
 STORED_PARAGRAPHS = ("article", "error_page")  # pages whose paragraphs are kept as rows
@@ -164,3 +165,22 @@ def extract_page(page: dict[str, Any], config: ExtractConfig) -> dict[str, Any]:
         return failed("too_deep")
     except Exception:  # a page must never stop the run; the reason is kept as data
         return failed("extract_error")
+
+
+def process_page(page: dict[str, Any], config: ExtractConfig, dedup: DedupConfig) -> dict[str, Any]:
+    """Extract a page (see extract_page) and sketch an article's paragraphs for deduplication.
+
+    `sketches` lines up with `paragraphs`: (share of the article signature, own signature or
+    None); only kept paragraphs of paragraph_min_words words or more get their own.
+    """
+    result = extract_page(page, config)
+    if result["status"] == "article":
+        texts = [text for text, _, _ in result["paragraphs"]]
+        tracked = [
+            status == KEPT and len(text.split()) >= dedup.paragraph_min_words
+            for text, status, _ in result["paragraphs"]
+        ]
+        result["sketches"] = sketch_paragraphs(
+            texts, tracked, article_scheme(dedup), paragraph_scheme(dedup)
+        )
+    return result

@@ -5,6 +5,7 @@ import re
 from urllib.parse import urlsplit
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_DIGITS = re.compile(r"\d+")
 
 
 def stable_id(*parts: str) -> str:
@@ -47,3 +48,12 @@ def normalise_text(text: str) -> str:
 def text_hash(text: str) -> str:
     """Hash of the normalised text; equal for copies that differ only in case or punctuation."""
     return stable_id("text", normalise_text(text))
+
+
+def paragraph_key(text: str) -> str:
+    """Key of a paragraph for counting its recurrences across a site's pages.
+
+    Digits are folded too, so "3 comments" and "12 comments", or "(c) 2024" and "(c) 2025",
+    count as the same line of site furniture.
+    """
+    return stable_id("paragraph", _DIGITS.sub("0", normalise_text(text)))[:16]

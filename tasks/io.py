@@ -11,7 +11,7 @@ import os
 import re
 import uuid
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -356,6 +356,19 @@ def matching_rows(
         return schema.empty_table().select(columns)
     dataset = ds.dataset([str(f) for f in files], schema=schema, format="parquet")
     return dataset.to_table(columns=columns, filter=ds.field(column).isin(candidates))
+
+
+def scan(
+    files: list[Path], schema: pa.Schema, columns: list[str], keep: Callable[[pa.Table], pa.Table]
+) -> Iterator[tuple[Path, pa.Table]]:
+    """Read `columns` of each file in turn and yield (file, keep(rows)) when rows remain.
+
+    One file at a time, so memory holds one file's columns plus what `keep` retains.
+    """
+    for path in files:
+        rows = keep(pq.read_table(path, columns=columns, schema=schema))
+        if len(rows):
+            yield path, rows
 
 
 def existing_values(

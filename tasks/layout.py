@@ -12,7 +12,6 @@ from datetime import date
 from pathlib import Path
 
 DATABASE_NAME = "broadsheet.duckdb"
-SHARDED_TABLES = ("pages", "articles", "paragraphs")
 
 
 @dataclass(frozen=True)

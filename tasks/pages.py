@@ -10,10 +10,10 @@ import pyarrow as pa
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from schemas import ARTICLES, PAGES, PARAGRAPHS
+from schemas import ARTICLES, PAGES, STAGED_PARAGRAPHS
 from tasks import io
-from tasks.config import ExtractConfig, RunConfig
-from tasks.ids import content_hash, failure_id, page_id, site_of
+from tasks.config import DedupConfig, ExtractConfig, RunConfig
+from tasks.ids import content_hash, failure_id, page_id, paragraph_key, site_of
 from tasks.layout import Layout
 from tasks.pool import extract_pages
 from tasks.progress import advance
@@ -54,11 +54,12 @@ class ShardRows:
         """Record what extraction made of a page."""
         status = result["status"]
         is_article = status == "article"
+        site = site_of(page["url"])
         self.pages.append(
             {
                 "page_id": page["page_id"],
                 "url": page["url"],
-                "site": site_of(page["url"]),
+                "site": site,
                 "source": page["source"],
                 "fetched_at": page["fetched_at"],
                 "http_status": page.get("http_status"),
@@ -81,15 +82,22 @@ class ShardRows:
                     "run_id": self.run_id,
                 }
             )
-        for position, (text, paragraph_status, reason) in enumerate(result["paragraphs"]):
+        sketches = result.get("sketches") or [(None, None)] * len(result["paragraphs"])
+        for position, ((text, paragraph_status, reason), (share, own)) in enumerate(
+            zip(result["paragraphs"], sketches, strict=True)
+        ):
             self.paragraphs.append(
                 {
                     "page_id": page["page_id"],
                     "article_id": page["page_id"] if is_article else None,
+                    "site": site,
                     "position": position,
                     "text": text,
+                    "text_key": paragraph_key(text),
                     "status": paragraph_status,
                     "reason": reason,
+                    "body_minhash": share,
+                    "minhash": own,
                 }
             )
 
@@ -98,7 +106,7 @@ class ShardRows:
         return {
             "pages": pa.Table.from_pylist(self.pages, schema=PAGES),
             "articles": pa.Table.from_pylist(self.articles, schema=ARTICLES),
-            "paragraphs": pa.Table.from_pylist(self.paragraphs, schema=PARAGRAPHS),
+            "paragraphs": pa.Table.from_pylist(self.paragraphs, schema=STAGED_PARAGRAPHS),
         }
 
 
@@ -148,6 +156,7 @@ def build_shard_rows(
     run_id: str,
     is_known: Callable[[list[str]], set[str]],
     progress: Callable[[int], None] = lambda n: None,
+    dedup_config: DedupConfig | None = None,
 ) -> ShardRows:
     """Read, extract and clean every page of a shard; pages already archived are skipped."""
     rows = ShardRows(run_id)
@@ -157,7 +166,7 @@ def build_shard_rows(
         for record in io.read_input(item, extract_config.max_page_bytes)
     )
     fresh = new_pages(records, rows, is_known, progress)
-    for page, result in extract_pages(fresh, extract_config, workers):
+    for page, result in extract_pages(fresh, extract_config, workers, dedup_config):
         rows.add_result(page, result)
         progress(1)
     rows.counts["read"] = sum(rows.counts[k] for k in ("article", "error_page", "not_article"))
@@ -173,7 +182,12 @@ def published_page_lookup(layout: Layout, shard_key: str) -> Callable[[list[str]
 
 @task(name="extract-shard", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
 def extract_shard(
-    shard: Shard, warehouse: str, run_id: str, extract_config: ExtractConfig, run_config: RunConfig
+    shard: Shard,
+    warehouse: str,
+    run_id: str,
+    extract_config: ExtractConfig,
+    run_config: RunConfig,
+    dedup_config: DedupConfig,
 ) -> dict[str, int]:
     """Extract one shard into the run's staging area; return its counters."""
     layout = Layout(Path(warehouse))
@@ -184,6 +198,7 @@ def extract_shard(
         run_id,
         published_page_lookup(layout, shard.key),
         advance,
+        dedup_config,
     )
     for name, table in rows.tables().items():
         io.write_parquet(table, table.schema, layout.staged_file(run_id, shard.key, name))

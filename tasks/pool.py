@@ -18,8 +18,8 @@ from typing import Any
 
 from pebble import ProcessExpired, ProcessPool
 
-from tasks.config import ExtractConfig
-from tasks.extract import extract_page, failed
+from tasks.config import DedupConfig, ExtractConfig
+from tasks.extract import failed, process_page
 
 _IN_FLIGHT_PER_WORKER = 4
 _lock = threading.Lock()
@@ -82,18 +82,23 @@ def _outcome(future: Any) -> dict[str, Any]:
 
 
 def extract_pages(
-    pages: Iterable[dict[str, Any]], config: ExtractConfig, workers: int = 0
+    pages: Iterable[dict[str, Any]],
+    config: ExtractConfig,
+    workers: int = 0,
+    dedup: DedupConfig | None = None,
 ) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
-    """Yield (page, result) for each page, in input order, extracting on all workers.
+    """Yield (page, result) for each page, in input order, extracting and sketching
+    (tasks/extract.py process_page) on all workers.
 
     At most a few pages per worker are in flight, so memory stays flat however long the input.
     """
     size = worker_count(workers)
     pool = _shared_pool(size, config.worker_memory_mb)
+    dedup = dedup or DedupConfig()
     in_flight: deque = deque()
     for page in pages:
         future = pool.schedule(
-            extract_page, args=(page, config), timeout=config.page_timeout_seconds
+            process_page, args=(page, config, dedup), timeout=config.page_timeout_seconds
         )
         in_flight.append((page, future))
         if len(in_flight) >= size * _IN_FLIGHT_PER_WORKER:

@@ -1,10 +1,10 @@
-"""Deciding duplicates across a run and the archive, then publishing staged shards.
+"""Deciding copies and furniture across a run and the archive, then publishing staged shards.
 
-Survivor rule: of a group of copies, the article archived first keeps its place; among copies
-new in the same run, the earliest first_seen_at (capture time), then the earliest publication
-date, then the smallest article_id. File order never decides.
+The decisions themselves are pure functions in tasks/dedup.py (the survivor rule is stated
+there); this module reads what they need from the archive and writes what they decide.
 """
 
+import logging
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
@@ -12,37 +12,14 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from prefect import task
+from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from schemas import ARTICLES, PAGES, TABLES
-from tasks import io
-from tasks.layout import SHARDED_TABLES, Layout
-
-_FAR_FUTURE = "9999"
-
-
-def _rank(row: dict[str, Any]) -> tuple:
-    published = row["published_at"].isoformat() if row["published_at"] else _FAR_FUTURE
-    return (not row["archived"], row["first_seen_at"].isoformat(), published, row["article_id"])
-
-
-def exact_duplicates(candidates: list[dict[str, Any]]) -> dict[str, str]:
-    """Map each duplicate article_id to its survivor, for copies with the same body hash.
-
-    `candidates` hold article_id, body_hash, first_seen_at, published_at and `archived`
-    (True for articles already published).
-    """
-    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in candidates:
-        groups[row["body_hash"]].append(row)
-    survivors: dict[str, str] = {}
-    for rows in groups.values():
-        ranked = sorted(rows, key=_rank)
-        for row in ranked[1:]:
-            if not row["archived"]:
-                survivors[row["article_id"]] = ranked[0]["article_id"]
-    return survivors
+from schemas import ARTICLES, PARAGRAPHS, SIGNATURES, STAGED, TABLES
+from tasks import dedup, io
+from tasks.config import DedupConfig
+from tasks.layout import Layout
+from tasks.minhash import Scheme, article_scheme, paragraph_scheme
 
 
 def colliding_pages(pages_by_shard: dict[str, list[str]]) -> dict[str, set[str]]:
@@ -58,36 +35,183 @@ def colliding_pages(pages_by_shard: dict[str, list[str]]) -> dict[str, set[str]]
     return dropped
 
 
-def _without(table: pa.Table, column: str, ids: list[str]) -> pa.Table:
+def _without(table: pa.Table, column: str, ids: list[str] | set[str]) -> pa.Table:
     """The rows of `table` whose `column` is not one of `ids` (nulls are kept)."""
-    listed = pc.fill_null(pc.is_in(table[column], pa.array(ids, pa.string())), False)
+    listed = pc.fill_null(pc.is_in(table[column], pa.array(list(ids), pa.string())), False)
     return table.filter(pc.invert(listed))
 
 
-def apply_decisions(
-    tables: dict[str, pa.Table], survivors: dict[str, str], dropped: set[str]
-) -> dict[str, pa.Table]:
-    """Mark duplicate pages, drop their article and paragraph rows, drop pages owned elsewhere."""
-    pages = _without(tables["pages"], "page_id", list(dropped))
-    is_duplicate = pc.fill_null(
-        pc.is_in(pages["article_id"], pa.array(list(survivors), pa.string())), False
-    )
-    survivor = pa.array([survivors.get(a) for a in pages["article_id"].to_pylist()], pa.string())
+def _only(table: pa.Table, column: str, ids: list[str] | set[str]) -> pa.Table:
+    """The rows of `table` whose `column` is one of `ids`."""
+    return table.filter(pc.fill_null(pc.is_in(table[column], pa.array(list(ids))), False))
+
+
+def mark_copies(pages: pa.Table, copies: dict[str, dedup.Copy]) -> pa.Table:
+    """Turn the pages of copied articles into `duplicate` rows pointing at their survivor."""
+    ids = pages["article_id"].to_pylist()
+    is_copy = pa.array([i in copies for i in ids])
     updates = {
         "status": pa.scalar("duplicate"),
-        "reason": pa.scalar("exact_duplicate"),
-        "article_id": survivor,
-        "similarity": pa.scalar(1.0, pa.float32()),
+        "reason": pa.array([copies[i].reason if i in copies else None for i in ids], pa.string()),
+        "article_id": pa.array([copies[i].survivor if i in copies else i for i in ids]),
+        "similarity": pa.array(
+            [copies[i].similarity if i in copies else None for i in ids], pa.float32()
+        ),
     }
     for name, value in updates.items():
         index = pages.schema.get_field_index(name)
-        pages = pages.set_column(index, name, pc.if_else(is_duplicate, value, pages[name]))
-    paragraphs = _without(tables["paragraphs"], "page_id", list(dropped))
-    return {
-        "pages": pages,
-        "articles": _without(tables["articles"], "article_id", list(survivors)),
-        "paragraphs": _without(paragraphs, "article_id", list(survivors)),
+        pages = pages.set_column(index, name, pc.if_else(is_copy, value, pages[name]))
+    return pages
+
+
+class Archive:
+    """Read access to what earlier runs published, leaving out the files of the shards being
+    published now (a shard redone after a crash must not meet its own rows)."""
+
+    def __init__(self, layout: Layout, shards: list[str]) -> None:
+        self.layout = layout
+        self.own = set(shards)
+
+    def files(self, table: str) -> list[Path]:
+        return [f for f in io.parquet_files(self.layout.table(table)) if f.stem not in self.own]
+
+    def signatures_like(self, queries: pa.Table, scheme: Scheme, whole: bool) -> pa.Table:
+        """Archived signatures (whole bodies or paragraphs) sharing a band with `queries`."""
+
+        def keep(rows: pa.Table) -> pa.Table:
+            kind = pc.is_null(rows["position"]) if whole else pc.is_valid(rows["position"])
+            return dedup.sharing_a_band(rows.filter(kind), queries, scheme)
+
+        found = [
+            t for _, t in io.scan(self.files("signatures"), SIGNATURES, SIGNATURES.names, keep)
+        ]
+        return pa.concat_tables([SIGNATURES.empty_table(), *found])
+
+    def paragraph_files(self, sites: set[str]) -> dict[Path, pa.Table]:
+        """The archived paragraph rows of `sites`, by file (columns for counting)."""
+        columns = ["site", "text_key", "article_id", "status", "reason"]
+        wanted = pa.array(sorted(sites), pa.string())
+        keep = lambda rows: rows.filter(pc.fill_null(pc.is_in(rows["site"], wanted), False))  # noqa: E731
+        return dict(io.scan(self.files("paragraphs"), PARAGRAPHS, columns, keep))
+
+
+def _article_signatures(articles: pa.Table, paragraphs: pa.Table, scheme: Scheme) -> pa.Table:
+    rows = [
+        {
+            "article_id": r["article_id"],
+            "position": None,
+            "first_seen_at": r["first_seen_at"],
+            "text_hash": r["body_hash"],
+        }
+        for r in articles.select(["article_id", "first_seen_at", "body_hash"]).to_pylist()
+    ]
+    return dedup.signature_rows(rows, dedup.body_signatures(articles, paragraphs, scheme), scheme)
+
+
+def _paragraph_signatures(
+    paragraphs: pa.Table, first_seen: dict[str, Any], scheme: Scheme
+) -> pa.Table:
+    rows = [
+        {
+            "article_id": r["article_id"],
+            "position": r["position"],
+            "first_seen_at": first_seen[r["article_id"]],
+            "text_hash": r["text_key"],
+        }
+        for r in paragraphs.select(["article_id", "position", "text_key"]).to_pylist()
+    ]
+    return dedup.signature_rows(rows, dedup.signature_matrix(paragraphs), scheme)
+
+
+def decide(
+    archive: Archive, run: dict[str, pa.Table], config: DedupConfig
+) -> tuple[dict[str, pa.Table], dict[str, int]]:
+    """Decide copies, site furniture and reused paragraphs for a run's staged rows.
+
+    Returns the run's final rows (pages, articles, paragraphs, signatures) and counters.
+    """
+    articles, paragraphs = run["articles"], run["paragraphs"]
+    sites = {s for s in paragraphs["site"].to_pylist() if s is not None}
+    archived_paragraphs = archive.paragraph_files(sites)
+    counts = dedup.SiteCounts()
+    for table in archived_paragraphs.values():
+        counts.add(table)
+
+    # Copies are judged on bodies cleaned of the furniture known so far.
+    paragraphs = dedup.mark_boilerplate(paragraphs, counts.boilerplate(config))
+    articles, _ = dedup.rebuild_bodies(articles, paragraphs)
+    scheme = article_scheme(config)
+    signed = _article_signatures(articles, paragraphs, scheme)
+    published = dict(
+        zip(articles["article_id"].to_pylist(), articles["published_at"].to_pylist(), strict=True)
+    )
+    copies = dedup.find_copies(
+        signed, published, archive.signatures_like(signed, scheme, whole=True), scheme
+    )
+    articles = _without(articles, "article_id", set(copies))
+    paragraphs = _without(paragraphs, "article_id", set(copies))
+
+    # Furniture is counted over survivors only, so a story captured five times is not furniture.
+    counts.add(paragraphs)
+    furniture = counts.boilerplate(config)
+    paragraphs = dedup.mark_boilerplate(paragraphs, furniture)
+    articles, _ = dedup.rebuild_bodies(articles, paragraphs)
+    signed = _article_signatures(articles, paragraphs, scheme)
+
+    pscheme = paragraph_scheme(config)
+    first_seen = dict(
+        zip(articles["article_id"].to_pylist(), articles["first_seen_at"].to_pylist(), strict=True)
+    )
+    tracked = _paragraph_signatures(dedup.tracked_paragraphs(paragraphs), first_seen, pscheme)
+    sightings = dedup.first_sightings(
+        tracked, archive.signatures_like(tracked, pscheme, whole=False), pscheme
+    )
+    paragraphs = dedup.set_first_seen(paragraphs, sightings)
+
+    reasons = [c.reason for c in copies.values()]
+    marked = pc.equal(paragraphs["reason"], dedup.SITE_BOILERPLATE)
+    totals = {
+        "duplicates": len(copies),
+        "exact_duplicates": reasons.count(dedup.EXACT),
+        "near_duplicates": reasons.count(dedup.NEAR),
+        "boilerplate_paragraphs": pc.sum(pc.cast(marked, pa.int64())).as_py() or 0,
+        "reused_paragraphs": len(sightings),
+        "articles_recleaned": reclean_archive(archive, archived_paragraphs, furniture),
     }
+    rows = {
+        "pages": mark_copies(run["pages"], copies),
+        "articles": articles,
+        "paragraphs": paragraphs,
+        "signatures": pa.concat_tables([signed, tracked]),
+    }
+    return rows, totals
+
+
+def reclean_archive(
+    archive: Archive, archived: dict[Path, pa.Table], furniture: set[tuple[str, str]]
+) -> int:
+    """Bring archived articles in line with the current site furniture; return how many
+    bodies changed.
+
+    The article file is rewritten before its paragraph file, so a crash between the two
+    leaves paragraphs still to mark, which the next run finds and finishes.
+    """
+    changed_total = 0
+    for path, counted in archived.items():
+        if not dedup.needs_marking(counted, furniture):
+            continue
+        paragraphs = dedup.mark_boilerplate(io.read_parquet(path, PARAGRAPHS), furniture)
+        articles_file = archive.layout.table("articles") / path.relative_to(
+            archive.layout.table("paragraphs")
+        )
+        if articles_file.exists():
+            articles, changed = dedup.rebuild_bodies(
+                io.read_parquet(articles_file, ARTICLES), paragraphs
+            )
+            io.write_parquet(articles, ARTICLES, articles_file)
+            changed_total += len(changed)
+        io.write_parquet(paragraphs, PARAGRAPHS, path)
+    return changed_total
 
 
 def by_day(tables: dict[str, pa.Table]) -> dict[tuple[str, date], pa.Table]:
@@ -100,61 +224,52 @@ def by_day(tables: dict[str, pa.Table]) -> dict[tuple[str, date], pa.Table]:
             strict=True,
         )
     }
-    keys = {
-        "pages": tables["pages"]["page_id"],
-        "articles": tables["articles"]["article_id"],
-        "paragraphs": tables["paragraphs"]["page_id"],
-    }
+    keys = {"pages": "page_id", "articles": "article_id", "paragraphs": "page_id"}
     parts: dict[tuple[str, date], pa.Table] = {}
     for name, table in tables.items():
-        days = [day_of_page[k] for k in keys[name].to_pylist()]
+        days = [day_of_page[k] for k in table[keys.get(name, "article_id")].to_pylist()]
         for day in sorted(set(days)):
             mask = pa.array([d == day for d in days])
             parts[(name, day)] = table.filter(mask)
     return parts
 
 
-def _staged(layout: Layout, run_id: str, shard: str) -> dict[str, pa.Table]:
+def _shard_rows(rows: dict[str, pa.Table], page_ids: list[str]) -> dict[str, pa.Table]:
+    """The rows of a run that belong to the shard that staged `page_ids`."""
+    keys = {"pages": "page_id", "paragraphs": "page_id"}
     return {
-        name: io.read_parquet(layout.staged_file(run_id, shard, name), TABLES[name])
-        for name in SHARDED_TABLES
+        name: _only(table, keys.get(name, "article_id"), page_ids) for name, table in rows.items()
     }
 
 
-def _candidates(layout: Layout, run_id: str, shards: list[str]) -> list[dict[str, Any]]:
-    columns = ["article_id", "body_hash", "first_seen_at", "published_at"]
-    staged = [
-        io.read_parquet(layout.staged_file(run_id, s, "articles"), ARTICLES).select(columns)
-        for s in shards
-    ]
-    rows = [row | {"archived": False} for t in staged for row in t.to_pylist()]
-    hashes = sorted({row["body_hash"] for row in rows})
-    archived = io.matching_rows(
-        io.parquet_files(layout.table("articles")), ARTICLES, "body_hash", hashes, columns
-    )
-    # A shard redone after a crash finds its own rows already published: they are not copies.
-    staged_ids = {row["article_id"] for row in rows}
-    earlier = [row for row in archived.to_pylist() if row["article_id"] not in staged_ids]
-    return rows + [row | {"archived": True} for row in earlier]
-
-
-def publish_shards(layout: Layout, run_id: str, shards: list[str]) -> dict[str, int]:
-    """Decide duplicates, then move each staged shard into the date partitions of the tables.
+def publish_shards(
+    layout: Layout, run_id: str, shards: list[str], config: DedupConfig
+) -> dict[str, int]:
+    """Decide copies, then move each staged shard into the date partitions of the tables.
 
     Each file is replaced atomically and a shard's manifest is written last, so a crash leaves
     either a shard to redo or a finished one; redoing writes the same files again.
     """
-    survivors = exact_duplicates(_candidates(layout, run_id, shards))
-    staged_ids = {
-        s: io.read_parquet(layout.staged_file(run_id, s, "pages"), PAGES)["page_id"].to_pylist()
-        for s in shards
+    staged = {
+        shard: {
+            name: io.read_parquet(layout.staged_file(run_id, shard, name), schema)
+            for name, schema in STAGED.items()
+        }
+        for shard in shards
     }
-    dropped = colliding_pages(staged_ids)
-    totals = {"duplicates": len(survivors), "pages_collided": sum(map(len, dropped.values()))}
+    dropped = colliding_pages({s: t["pages"]["page_id"].to_pylist() for s, t in staged.items()})
+    for shard, ids in dropped.items():
+        staged[shard] = {
+            name: _without(table, "page_id", ids) for name, table in staged[shard].items()
+        }
+    run = {
+        name: pa.concat_tables([schema.empty_table(), *(t[name] for t in staged.values())])
+        for name, schema in STAGED.items()
+    }
+    rows, totals = decide(Archive(layout, shards), run, config)
+    totals["pages_collided"] = sum(map(len, dropped.values()))
     for shard in shards:
-        tables = apply_decisions(
-            _staged(layout, run_id, shard), survivors, dropped.get(shard, set())
-        )
+        tables = _shard_rows(rows, staged[shard]["pages"]["page_id"].to_pylist())
         files = []
         for (name, day), part in by_day(tables).items():
             path = layout.partition_file(name, day, shard)
@@ -174,11 +289,26 @@ def ensure_tables(layout: Layout) -> None:
             io.write_parquet(schema.empty_table(), schema, path)
 
 
+def _log_banding(logger: logging.Logger | logging.LoggerAdapter, config: DedupConfig) -> None:
+    for what, scheme in (
+        ("articles", article_scheme(config)),
+        ("paragraphs", paragraph_scheme(config)),
+    ):
+        bands, rows = scheme.banding
+        logger.info(
+            "LSH for %s: %d bands x %d rows (%d permutations, %d-word shingles, Jaccard %.2f)",
+            what, bands, rows, scheme.num_perm, scheme.shingle_words, scheme.threshold,
+        )  # fmt: skip
+
+
 @task(name="publish-run", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
-def publish_run(warehouse: str, run_id: str, shards: list[str]) -> dict[str, int]:
+def publish_run(
+    warehouse: str, run_id: str, shards: list[str], config: DedupConfig
+) -> dict[str, int]:
     """Publish the run's staged shards into the archive and clear the staging area."""
+    _log_banding(get_run_logger(), config)
     layout = Layout(Path(warehouse))
     ensure_tables(layout)
-    totals = publish_shards(layout, run_id, shards)
+    totals = publish_shards(layout, run_id, shards, config)
     io.remove_tree(layout.staging(run_id))
     return totals

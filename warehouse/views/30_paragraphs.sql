@@ -1,11 +1,15 @@
 -- paragraphs: every paragraph seen on article and error pages, in page order, with its fate.
 -- status: kept | repeated | boilerplate | error_text; the kept ones in order make the body.
+-- first_seen_article_id: an earlier article that already had this paragraph (reuse, quotes).
 CREATE OR REPLACE VIEW paragraphs AS
 SELECT
     page_id,
     article_id,
+    site,
     position,
     text,
+    text_key,
     status,
-    reason
+    reason,
+    first_seen_article_id
 FROM read_parquet('${tables}/paragraphs/**/*.parquet', hive_partitioning = false);

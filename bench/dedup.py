@@ -1,0 +1,242 @@
+"""Deduplication quality and cost on a labelled set built from the extraction benchmark.
+
+    .venv/bin/python bench/dedup.py [--corpus DIR]
+
+The set (bench/labelled.py) holds every benchmark article on made-up news sites with furniture,
+plus exact, near, recaptured, AMP and doubled copies, and follow-ups that are not copies. It is
+archived over two nights (the originals and half the copies, then the rest), so copies are found
+within a run and across runs. Printed: pairwise precision and recall of the duplicate clusters,
+follow-ups merged with anything, the share of furniture lines left in bodies, the share of true
+body paragraphs kept, bodies with a paragraph twice, the time of the dedup stage against the
+extraction stage on the benchmark's own pages, and the size of the signature index per archived
+article.
+"""
+
+import argparse
+import gzip
+import json
+import os
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from datetime import UTC, datetime
+from itertools import combinations
+from pathlib import Path
+
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import duckdb
+
+from bench.labelled import Page, build, write_jsonl
+from flows.archive import archive
+from tasks import pool
+from tasks.config import DedupConfig, ExtractConfig, RunConfig
+from tasks.ids import normalise_text
+from tasks.io import discover_inputs
+from tasks.layout import Layout
+from tasks.minhash import article_scheme, paragraph_scheme, sketch_paragraphs
+from tasks.pages import build_shard_rows
+from tasks.pool import worker_count
+from tasks.publish import Archive, decide
+from tasks.shards import Shard
+
+DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared/corpora/article-extraction-benchmark"
+
+
+def load_corpus(corpus: Path) -> tuple[dict[str, str], list[Page]]:
+    """The ground-truth bodies, and the benchmark's own pages (real HTML) as captures."""
+    truth = json.loads((corpus / "ground-truth.json").read_text())
+    bodies = {key: value["articleBody"] for key, value in truth.items()}
+    captured = datetime(2024, 3, 1, tzinfo=UTC)
+    real = [
+        Page(
+            url=value["url"],
+            site="",
+            html=gzip.decompress((corpus / "html" / f"{key}.html.gz").read_bytes()).decode(
+                "utf-8", "replace"
+            ),
+            fetched_at=captured,
+            cluster=key,
+            kind="original",
+            body=[],
+        )
+        for key, value in sorted(truth.items())
+    ]
+    return bodies, real
+
+
+def archive_nights(pages: list[Page], root: Path) -> tuple[Path, dict[str, Page]]:
+    """Archive the set over two nights; return the warehouse and the page of each source."""
+    originals = [p for p in pages if p.kind == "original"]
+    copies = [p for p in pages if p.kind != "original"]
+    nights = [originals + copies[::2], copies[1::2]]
+    warehouse = root / "warehouse"
+    by_source = {}
+    for night, batch in enumerate(nights, start=1):
+        path = root / f"night-{night}.jsonl"
+        write_jsonl(batch, path)
+        by_source.update({f"{path}:{line}": page for line, page in enumerate(batch, start=1)})
+        archive(
+            inputs=[str(path)],
+            warehouse=str(warehouse),
+            extract=ExtractConfig(),
+            run=RunConfig(),
+            dedup=DedupConfig(),
+        )
+    pool.shutdown()
+    return warehouse, by_source
+
+
+def pair_scores(truth: dict[str, str], found: dict[str, str]) -> tuple[float, float]:
+    """Pairwise precision and recall of `found` clusters against `truth` (item -> cluster)."""
+
+    def pairs(labels: dict[str, str]) -> set[tuple[str, str]]:
+        groups = defaultdict(list)
+        for item, label in labels.items():
+            groups[label].append(item)
+        return {(a, b) for g in groups.values() for a, b in combinations(sorted(g), 2)}
+
+    true_pairs, found_pairs = pairs(truth), pairs(found)
+    hits = len(true_pairs & found_pairs)
+    return hits / max(len(found_pairs), 1), hits / max(len(true_pairs), 1)
+
+
+def quality(warehouse: Path, by_source: dict[str, Page]) -> dict[str, float]:
+    with duckdb.connect(str(Layout(warehouse).database), read_only=True) as db:
+        pages = db.execute("SELECT source, status, article_id FROM pages").fetchall()
+        bodies = dict(db.execute("SELECT article_id, body FROM articles").fetchall())
+    truth, found, survivor_of = {}, {}, {}
+    for source, status, article_id in pages:
+        page = by_source[source]
+        truth[source] = page.cluster
+        found[source] = article_id or source
+        if status == "article":
+            survivor_of[source] = article_id
+    precision, recall = pair_scores(truth, found)
+    followups = [s for s, p in by_source.items() if p.kind == "followup"]
+    merged = sum(sum(found[f] == found[o] for o in found if o != f) > 0 for f in followups)
+    furniture_total = furniture_left = body_total = body_kept = doubled = 0
+    for source, article_id in survivor_of.items():
+        page = by_source[source]
+        body = bodies[article_id]
+        lines = [normalise_text(line) for line in body.split("\n") if normalise_text(line)]
+        doubled += len(lines) != len(set(lines))
+        lineset = set(lines)
+        furniture = {normalise_text(f) for f in page.furniture} - {
+            normalise_text(p) for p in page.body
+        }
+        furniture_total += len(furniture)
+        furniture_left += len(furniture & lineset)
+        text = normalise_text(body)
+        for paragraph in page.body:
+            body_total += 1
+            body_kept += normalise_text(paragraph) in text
+    return {
+        "pages": len(pages),
+        "articles": len(survivor_of),
+        "precision": precision,
+        "recall": recall,
+        "followups merged": merged,
+        "furniture left": furniture_left / max(furniture_total, 1),
+        "body kept": body_kept / max(body_total, 1),
+        "bodies with a paragraph twice": doubled,
+    }
+
+
+def stage_times(pages: list[Page], root: Path) -> dict[str, float]:
+    """Wall seconds of the extraction stage and of the dedup stage over `pages`, warm.
+
+    Extraction runs on all cores and sketches each article's paragraphs in the same workers
+    (tasks/extract.py process_page). The sketching belongs to dedup, so it is timed again here
+    on one core, its share of the wall time (one core's time over the worker count) is moved
+    from extraction to dedup, and the publish-time decisions (tasks/publish.py decide) are added.
+    Both stages run once on a few pages first, so start-up costs count in neither.
+    """
+    config = DedupConfig()
+    tables = {}
+    for name, batch in (("warm-up", pages[:16]), ("all", pages)):
+        path = root / f"{name}.jsonl"
+        write_jsonl(batch, path)
+        files, _ = discover_inputs([str(path)])
+        shard = Shard(name, tuple(files))
+        start = time.perf_counter()
+        rows = build_shard_rows(shard, ExtractConfig(), 0, name, lambda ids: set())
+        extraction = time.perf_counter() - start
+        tables[name] = rows.tables()
+    pool.shutdown()
+    by_page: dict[str, list[tuple[str, bool]]] = defaultdict(list)
+    for row in rows.paragraphs:
+        if row["article_id"] is not None:
+            words = len(row["text"].split())
+            tracked = row["status"] == "kept" and words >= config.paragraph_min_words
+            by_page[row["page_id"]].append((row["text"], tracked))
+    start = time.perf_counter()
+    for items in by_page.values():
+        sketch_paragraphs(
+            [t for t, _ in items],
+            [k for _, k in items],
+            article_scheme(config),
+            paragraph_scheme(config),
+        )
+    sketching = (time.perf_counter() - start) / worker_count(0)
+    for name in ("warm-up", "all"):
+        start = time.perf_counter()
+        decide(Archive(Layout(root / f"empty-{name}"), []), tables[name], config)
+        deciding = time.perf_counter() - start
+    return {
+        "extraction": extraction - sketching,
+        "sketching": sketching,
+        "deciding": deciding,
+        "articles": len(rows.articles),
+    }
+
+
+def index_size(warehouse: Path) -> tuple[float, float, int]:
+    """Bytes per archived article: signatures on disk, and their decoded size in memory."""
+    files = list((warehouse / "tables" / "signatures").rglob("*.parquet"))
+    on_disk = sum(f.stat().st_size for f in files)
+    with duckdb.connect(str(Layout(warehouse).database), read_only=True) as db:
+        articles, decoded = db.execute(  # type: ignore[misc]
+            "SELECT count(DISTINCT article_id), sum(octet_length(minhash) + 8 * len(bands) + 80)"
+            " FROM signatures"
+        ).fetchone()
+    return on_disk / articles, decoded / articles, articles
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    args = parser.parse_args()
+    bodies, real_pages = load_corpus(args.corpus)
+    pages = build(bodies)
+    kinds: dict[str, int] = defaultdict(int)
+    for page in pages:
+        kinds[page.kind] += 1
+    print(f"labelled set: {len(pages)} pages ({', '.join(f'{k} {v}' for k, v in kinds.items())})")
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        warehouse, by_source = archive_nights(pages, root)
+        scores = quality(warehouse, by_source)
+        disk, memory, indexed = index_size(warehouse)
+        times = stage_times(real_pages, root)
+    for name, value in scores.items():
+        print(f"{name:32}{value:10.4f}" if isinstance(value, float) else f"{name:32}{value:10d}")
+    dedup = times["sketching"] + times["deciding"]
+    print(
+        f"{'dedup / extraction time':32}{dedup / times['extraction']:10.4f}"
+        f"  (dedup {dedup:.2f} s = sketching {times['sketching']:.2f} s in the workers"
+        f" + deciding {times['deciding']:.2f} s; extraction {times['extraction']:.2f} s;"
+        f" on the {len(real_pages)} benchmark pages)"
+    )
+    print(
+        f"{'index bytes per article':32}{disk:10.0f} on disk, {memory:.0f} decoded"
+        f"  ({indexed} articles with their paragraphs)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,375 @@
+"""Deciding what is a copy: near-duplicate articles, reused paragraphs and site furniture.
+
+Pure functions: Arrow tables and frozen config in, decisions out; no I/O. tasks/publish.py
+reads the archive, calls these, and writes the result.
+
+Survivor rule. Articles are ranked: those already archived first, then new ones by first_seen_at
+(capture time), then published_at (earliest first, unknown last), then article_id. New articles
+are visited in that order; an article whose MinHash similarity to an earlier survivor reaches the
+threshold is a copy of the most similar such survivor (ties go to the higher rank), otherwise it
+is a survivor itself. The input's file order never enters the ranking.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from schemas import SIGNATURES
+from tasks.clean import BOILERPLATE, KEPT
+from tasks.config import DedupConfig
+from tasks.ids import text_hash
+from tasks.minhash import Scheme, band_keys, similarity, to_minhash
+
+EXACT, NEAR = "exact_duplicate", "near_duplicate"
+SITE_BOILERPLATE = "site_boilerplate"
+_LAST = "9999"
+
+
+# --- signatures --------------------------------------------------------------------------
+
+
+def signature_rows(rows: list[dict[str, Any]], matrix: np.ndarray, scheme: Scheme) -> pa.Table:
+    """`signatures` rows: `rows` give article_id, position, first_seen_at and text_hash, and
+    `matrix` the MinHash signature of each."""
+    keys = band_keys(matrix, scheme)
+    return pa.Table.from_pydict(
+        {
+            "article_id": [r["article_id"] for r in rows],
+            "position": [r["position"] for r in rows],
+            "first_seen_at": [r["first_seen_at"] for r in rows],
+            "text_hash": [r["text_hash"] for r in rows],
+            "scheme": [scheme.name] * len(rows),
+            "minhash": [m.astype("<u4").tobytes() for m in matrix],
+            "bands": pa.FixedSizeListArray.from_arrays(
+                pa.array(keys.reshape(-1), pa.uint64()), keys.shape[1]
+            ).cast(pa.list_(pa.uint64())),
+        },
+        schema=SIGNATURES,
+    )
+
+
+def _blobs(column: pa.ChunkedArray, width: int) -> np.ndarray:
+    blobs = column.to_pylist()
+    if not blobs:
+        return np.zeros((0, width), dtype=np.uint32)
+    return np.frombuffer(b"".join(blobs), dtype="<u4").reshape(len(blobs), -1)
+
+
+def body_signatures(articles: pa.Table, paragraphs: pa.Table, scheme: Scheme) -> np.ndarray:
+    """Each article's signature, in the order of `articles`: the element-wise minimum of the
+    shares of its kept paragraphs (see tasks/minhash.py sketch_paragraphs)."""
+    kept = paragraphs.filter(
+        pc.and_(pc.equal(paragraphs["status"], KEPT), pc.is_valid(paragraphs["body_minhash"]))
+    )
+    shares = _blobs(kept["body_minhash"], scheme.num_perm)
+    row_of = {a: i for i, a in enumerate(articles["article_id"].to_pylist())}
+    owners = np.array([row_of.get(a, -1) for a in kept["article_id"].to_pylist()], dtype=np.int64)
+    result = np.full((len(articles), scheme.num_perm), np.iinfo(np.uint32).max, dtype=np.uint32)
+    known = owners >= 0
+    np.minimum.at(result, owners[known], shares[known])
+    return result
+
+
+def signature_matrix(table: pa.Table) -> np.ndarray:
+    """The minhash column as a (rows, num_perm) uint32 array."""
+    return _blobs(table["minhash"], 0)
+
+
+def _band_matrix(table: pa.Table, scheme: Scheme) -> np.ndarray:
+    bands, _ = scheme.banding
+    flat = pc.list_flatten(table["bands"]).to_numpy(zero_copy_only=False)
+    return flat.astype(np.uint64).reshape(len(table), bands)
+
+
+def sharing_a_band(archived: pa.Table, queries: pa.Table, scheme: Scheme) -> pa.Table:
+    """The rows of `archived` that share an LSH band key with any row of `queries`.
+
+    Rows signed with the same shingles, permutations and seed but another banding (the
+    threshold changed) get their band keys recomputed; rows signed otherwise are left out.
+    """
+    if len(archived) == 0 or len(queries) == 0:
+        return archived.slice(0, 0)
+    prefix = scheme.name.rsplit("-b", 1)[0] + "-b"
+    same = pc.equal(archived["scheme"], scheme.name)
+    rebanded = pc.and_(pc.invert(same), pc.starts_with(archived["scheme"], prefix))
+    current = archived.filter(same)
+    other = archived.filter(rebanded)
+    if len(other):
+        keys = band_keys(signature_matrix(other), scheme)
+        other = other.set_column(
+            other.schema.get_field_index("bands"),
+            "bands",
+            pa.array([list(k) for k in keys], pa.list_(pa.uint64())),
+        )
+        current = pa.concat_tables([current, other])
+    if len(current) == 0:
+        return current
+    wanted = _band_matrix(queries, scheme)
+    mine = _band_matrix(current, scheme)
+    hit = np.zeros(len(current), dtype=bool)
+    for band in range(mine.shape[1]):
+        hit |= np.isin(mine[:, band], wanted[:, band])
+    return current.filter(pa.array(hit))
+
+
+# --- articles ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Copy:
+    """A new article found to be a copy of a survivor."""
+
+    survivor: str
+    similarity: float
+    reason: str  # EXACT or NEAR
+
+
+def _rank(first_seen: datetime, published: datetime | None, article_id: str) -> tuple:
+    return (first_seen.isoformat(), published.isoformat() if published else _LAST, article_id)
+
+
+def find_copies(
+    new: pa.Table, published: dict[str, datetime | None], archived: pa.Table, scheme: Scheme
+) -> dict[str, Copy]:
+    """Map each new article that copies a survivor to that survivor (see the module rule).
+
+    `new` and `archived` are whole-body `signatures` rows; `published` gives the publication
+    date of each new article. Candidates come from datasketch's LSH index and are confirmed by
+    their estimated Jaccard similarity before they are merged.
+    """
+    index = scheme.index()
+    signatures: dict[str, np.ndarray] = {}
+    hashes: dict[str, str] = {}
+    ranks: dict[str, tuple] = {}
+    old_rows = sorted(archived.to_pylist(), key=lambda r: (r["first_seen_at"], r["article_id"]))
+    for order, (row, matrix) in enumerate(zip(old_rows, _matrix_rows(old_rows), strict=True)):
+        if row["article_id"] in signatures:
+            continue
+        signatures[row["article_id"]] = matrix
+        hashes[row["article_id"]] = row["text_hash"]
+        ranks[row["article_id"]] = (0, order)
+        index.insert(row["article_id"], to_minhash(matrix, scheme))
+    new_rows = new.to_pylist()
+    new_rows.sort(
+        key=lambda r: _rank(r["first_seen_at"], published.get(r["article_id"]), r["article_id"])
+    )
+    copies: dict[str, Copy] = {}
+    for order, (row, matrix) in enumerate(zip(new_rows, _matrix_rows(new_rows), strict=True)):
+        article_id = row["article_id"]
+        if article_id in signatures:
+            continue  # a shard redone after a crash meets its own published rows
+        best: tuple | None = None
+        for candidate in index.query(to_minhash(matrix, scheme)):
+            score = similarity(matrix, signatures[candidate])
+            if score >= scheme.threshold:
+                key = (-score, ranks[candidate], candidate)
+                best = key if best is None or key < best else best
+        if best is None:
+            signatures[article_id] = matrix
+            hashes[article_id] = row["text_hash"]
+            ranks[article_id] = (1, order)
+            index.insert(article_id, to_minhash(matrix, scheme))
+            continue
+        score, _, survivor = best
+        exact = hashes[survivor] == row["text_hash"]
+        copies[article_id] = Copy(survivor, 1.0 if exact else -score, EXACT if exact else NEAR)
+    return copies
+
+
+def _matrix_rows(rows: list[dict[str, Any]]) -> list[np.ndarray]:
+    return [np.frombuffer(r["minhash"], dtype="<u4") for r in rows]
+
+
+# --- paragraphs reused from earlier articles ----------------------------------------------
+
+
+def tracked_paragraphs(paragraphs: pa.Table) -> pa.Table:
+    """The kept paragraphs of articles that carry their own signature (long enough to be
+    followed across articles)."""
+    keep = pc.and_(pc.equal(paragraphs["status"], KEPT), pc.is_valid(paragraphs["minhash"]))
+    return paragraphs.filter(pc.and_(keep, pc.is_valid(paragraphs["article_id"])))
+
+
+def _ranks(keys: list[tuple]) -> np.ndarray:
+    """The position of each key in sorted order."""
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    ranks = np.empty(len(keys), dtype=np.int64)
+    ranks[order] = np.arange(len(keys))
+    return ranks
+
+
+def band_pairs(queries: pa.Table, index: pa.Table, scheme: Scheme) -> np.ndarray:
+    """(query row, index row) pairs that share at least one LSH band key, as an (n, 2) array.
+
+    A hash join of the exploded band keys: this is what an LSH index lookup does, done for a
+    whole run at once, which for tens of thousands of paragraphs is far quicker than one
+    insert and one query per paragraph.
+    """
+    bands, _ = scheme.banding
+
+    def exploded(table: pa.Table, name: str) -> pa.Table:
+        keys = _band_matrix(table, scheme)
+        return pa.table(
+            {
+                name: np.repeat(np.arange(len(table)), bands),
+                "band": np.tile(np.arange(bands), len(table)),
+                "key": keys.reshape(-1),
+            }
+        )
+
+    joined = exploded(queries, "query").join(exploded(index, "other"), ["band", "key"])
+    pairs = np.column_stack([joined["query"].to_numpy(), joined["other"].to_numpy()]).astype(
+        np.int64
+    )
+    return np.unique(pairs, axis=0) if len(pairs) else pairs.reshape(0, 2)
+
+
+def first_sightings(new: pa.Table, archived: pa.Table, scheme: Scheme) -> dict[tuple, str]:
+    """Map (article_id, position) of new paragraphs to the earliest other article that had a
+    near-identical paragraph: an archived one, or a new one first seen earlier in this run.
+
+    Earlier means archived before new, then by first_seen_at, then by article_id.
+    """
+    if len(new) == 0:
+        return {}
+    both = pa.concat_tables([archived, new])
+    articles = both["article_id"].to_pylist()
+    seen = both["first_seen_at"].to_pylist()
+    ranks = _ranks(
+        [(i >= len(archived), seen[i].isoformat(), articles[i]) for i in range(len(both))]
+    )
+    pairs = band_pairs(new, both, scheme)
+    query, other = pairs[:, 0], pairs[:, 1]
+    mine = query + len(archived)
+    article_codes = np.unique(np.array(articles, dtype=object), return_inverse=True)[1]
+    keep = (article_codes[other] != article_codes[mine]) & (ranks[other] < ranks[mine])
+    query, other = query[keep], other[keep]
+    signatures = signature_matrix(both)
+    agree = np.count_nonzero(signatures[query + len(archived)] == signatures[other], axis=1)
+    confirmed = agree >= scheme.threshold * scheme.num_perm
+    query, other = query[confirmed], other[confirmed]
+    earliest: dict[int, int] = {}
+    for q, o in zip(query.tolist(), other.tolist(), strict=True):
+        if q not in earliest or ranks[o] < ranks[earliest[q]]:
+            earliest[q] = o
+    positions = new["position"].to_pylist()
+    new_articles = new["article_id"].to_pylist()
+    return {(new_articles[q], positions[q]): articles[o] for q, o in earliest.items()}
+
+
+# --- site furniture ------------------------------------------------------------------------
+
+
+class SiteCounts:
+    """On how many distinct articles of a site each paragraph key appears."""
+
+    def __init__(self) -> None:
+        self.lines: Counter[tuple[str, str]] = Counter()
+        self.articles: dict[str, set[str]] = defaultdict(set)
+
+    def add(self, paragraphs: pa.Table) -> None:
+        """Count the kept and boilerplate paragraphs of article pages (each article once)."""
+        counted = paragraphs.filter(
+            pc.and_(
+                pc.is_valid(paragraphs["article_id"]),
+                pc.is_in(paragraphs["status"], pa.array([KEPT, BOILERPLATE])),
+            )
+        ).select(["site", "text_key", "article_id"])
+        lines = counted.group_by(["site", "text_key", "article_id"]).aggregate([])
+        per_line = lines.group_by(["site", "text_key"]).aggregate([([], "count_all")])
+        self.lines.update(
+            dict(
+                zip(
+                    zip(
+                        per_line["site"].to_pylist(), per_line["text_key"].to_pylist(), strict=True
+                    ),
+                    per_line["count_all"].to_pylist(),
+                    strict=True,
+                )
+            )
+        )
+        articles = counted.group_by(["site", "article_id"]).aggregate([])
+        for site, article_id in zip(
+            articles["site"].to_pylist(), articles["article_id"].to_pylist(), strict=True
+        ):
+            self.articles[site].add(article_id)
+
+    def boilerplate(self, config: DedupConfig) -> set[tuple[str, str]]:
+        """(site, text_key) pairs on enough of the site's articles to be its furniture."""
+        return {
+            (site, key)
+            for (site, key), count in self.lines.items()
+            if site is not None
+            and count >= config.boilerplate_min_pages
+            and count >= config.boilerplate_min_share * len(self.articles[site])
+        }
+
+
+def mark_boilerplate(paragraphs: pa.Table, furniture: set[tuple[str, str]]) -> pa.Table:
+    """Make the site_boilerplate marks agree with `furniture`, the current (site, text_key)
+    pairs of site furniture: kept paragraphs listed there become boilerplate, and paragraphs
+    marked earlier whose line no longer qualifies are kept again."""
+    pairs = zip(paragraphs["site"].to_pylist(), paragraphs["text_key"].to_pylist(), strict=True)
+    listed = pa.array([pair in furniture for pair in pairs], pa.bool_())
+    marked = pc.fill_null(pc.equal(paragraphs["reason"], SITE_BOILERPLATE), False)
+    to_mark = pc.and_(listed, pc.equal(paragraphs["status"], KEPT))
+    to_unmark = pc.and_(marked, pc.invert(listed))
+    updates = {
+        "status": (pa.scalar(BOILERPLATE), pa.scalar(KEPT)),
+        "reason": (pa.scalar(SITE_BOILERPLATE), pa.scalar(None, pa.string())),
+    }
+    for name, (mark, unmark) in updates.items():
+        column = pc.if_else(to_mark, mark, pc.if_else(to_unmark, unmark, paragraphs[name]))
+        paragraphs = paragraphs.set_column(paragraphs.schema.get_field_index(name), name, column)
+    return paragraphs
+
+
+def needs_marking(paragraphs: pa.Table, furniture: set[tuple[str, str]]) -> bool:
+    """Whether mark_boilerplate would change any row of `paragraphs`."""
+    return not mark_boilerplate(paragraphs, furniture).equals(paragraphs)
+
+
+def rebuild_bodies(articles: pa.Table, paragraphs: pa.Table) -> tuple[pa.Table, set[str]]:
+    """Rebuild body, word_count and body_hash of articles from their kept paragraphs.
+
+    Returns the articles and the ids whose body changed.
+    """
+    kept = paragraphs.filter(pc.equal(paragraphs["status"], KEPT)).sort_by(
+        [("article_id", "ascending"), ("position", "ascending")]
+    )
+    grouped = kept.group_by("article_id", use_threads=False).aggregate([("text", "list")])
+    joined = dict(
+        zip(
+            grouped["article_id"].to_pylist(),
+            ("\n".join(texts) for texts in grouped["text_list"].to_pylist()),
+            strict=True,
+        )
+    )
+    ids = articles["article_id"].to_pylist()
+    bodies = [joined.get(a, "") for a in ids]
+    changed_mask = pc.not_equal(articles["body"], pa.array(bodies, pa.string()))
+    changed_rows = np.flatnonzero(changed_mask.to_numpy(zero_copy_only=False))
+    if not len(changed_rows):
+        return articles, set()
+    rows = articles.take(pa.array(changed_rows)).to_pylist()
+    for row in rows:
+        body = joined.get(row["article_id"], "")
+        row.update(body=body, word_count=len(body.split()), body_hash=text_hash(body))
+    unchanged = articles.filter(pc.invert(changed_mask))
+    rebuilt = pa.concat_tables([unchanged, pa.Table.from_pylist(rows, schema=articles.schema)])
+    return rebuilt, {row["article_id"] for row in rows}
+
+
+def set_first_seen(paragraphs: pa.Table, sightings: dict[tuple, str]) -> pa.Table:
+    """Fill first_seen_article_id from `sightings` keyed by (article_id, position)."""
+    keys = zip(
+        paragraphs["article_id"].to_pylist(), paragraphs["position"].to_pylist(), strict=True
+    )
+    column = pa.array([sightings.get(key) for key in keys], pa.string())
+    index = paragraphs.schema.get_field_index("first_seen_article_id")
+    return paragraphs.set_column(index, "first_seen_article_id", column)

@@ -1,0 +1,78 @@
+import numpy as np
+from datasketch import MinHash
+
+from tasks.minhash import (
+    HASHING,
+    Scheme,
+    band_keys,
+    jaccard,
+    segment_shingles,
+    shingle_hashes,
+    sign,
+    similarity,
+    sketch_paragraphs,
+    word_hashes,
+    word_shingles,
+)
+
+SCHEME = Scheme(shingle_words=5, num_perm=128, threshold=0.8)
+PARAGRAPHS = Scheme(shingle_words=3, num_perm=64, threshold=0.7)
+TEXT = (
+    "The council approved the new harbour budget on Tuesday after a long debate about the "
+    "cost of dredging, the ferry timetable and the future of the fish market on the quay."
+)
+TEXTS = [TEXT, "", "short line", TEXT[:60], "Comments"]
+
+
+def datasketch_signature(text: str, scheme: Scheme) -> np.ndarray:
+    """The reference: one datasketch MinHash per text, fed its shingle hashes."""
+    reference = MinHash(num_perm=scheme.num_perm, seed=scheme.seed, scheme=HASHING, hashfunc=int)
+    reference.update_batch(shingle_hashes(word_hashes(text), scheme.shingle_words))
+    return reference.hashvalues
+
+
+def test_many_texts_at_once_equal_datasketch_one_by_one():
+    for row, text in zip(sign(TEXTS, SCHEME), TEXTS, strict=True):
+        assert np.array_equal(row, datasketch_signature(text, SCHEME))
+
+
+def test_shingles_never_cross_from_one_text_into_the_next():
+    words = np.concatenate([word_hashes(t) for t in TEXTS])
+    lengths = np.array([len(word_hashes(t)) for t in TEXTS])
+    owners, _ = segment_shingles(words, lengths, 5)
+    for index, text in enumerate(TEXTS):
+        expected = len(word_shingles(text, 5))
+        assert np.count_nonzero(owners == index) == expected
+
+
+def test_an_article_signature_is_the_minimum_of_its_paragraph_shares():
+    tracked = [len(t.split()) >= 8 for t in TEXTS]
+    sketches = sketch_paragraphs(TEXTS, tracked, SCHEME, PARAGRAPHS)
+    shares = [np.frombuffer(share, dtype="<u4") for share, _ in sketches]
+    for share, text in zip(shares, TEXTS, strict=True):
+        assert np.array_equal(share, datasketch_signature(text, SCHEME))
+    own = [o for _, o in sketches]
+    assert own[0] is not None and own[2] is None
+    assert np.array_equal(np.frombuffer(own[0], "<u4"), datasketch_signature(TEXT, PARAGRAPHS))
+    union = MinHash(num_perm=128, seed=1, scheme=HASHING, hashfunc=int)
+    for text in TEXTS:
+        union.update_batch(shingle_hashes(word_hashes(text), 5))
+    assert np.array_equal(np.minimum.reduce(shares), union.hashvalues)
+
+
+def test_estimated_similarity_follows_jaccard():
+    edited = TEXT.replace("Tuesday", "Wednesday")
+    estimate = similarity(*sign([TEXT, edited], SCHEME))
+    exact = jaccard(word_shingles(TEXT, 5), word_shingles(edited, 5))
+    assert abs(estimate - exact) < 0.15
+
+
+def test_band_keys_agree_exactly_where_bands_agree():
+    first, second = sign([TEXT, TEXT.replace("quay", "pier")], SCHEME)
+    bands, rows = SCHEME.banding
+    keys = band_keys(np.vstack([first, second]), SCHEME)
+    for band in range(bands):
+        same_rows = np.array_equal(
+            first[band * rows : (band + 1) * rows], second[band * rows : (band + 1) * rows]
+        )
+        assert (keys[0, band] == keys[1, band]) == same_rows
