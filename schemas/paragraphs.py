@@ -4,12 +4,13 @@ import pyarrow as pa
 
 from schemas._common import with_version
 
-PARAGRAPH_STATUSES = ("kept", "repeated", "boilerplate", "error_text")
+# duplicate: the paragraph is on a page that copies article_id; kept as evidence, in no body.
+PARAGRAPH_STATUSES = ("kept", "repeated", "boilerplate", "error_text", "duplicate")
 
 PARAGRAPHS = with_version(
     [
         pa.field("page_id", pa.string(), nullable=False),
-        pa.field("article_id", pa.string()),  # null when the page is not an article
+        pa.field("article_id", pa.string()),  # as pages.article_id: null when no article
         pa.field("site", pa.string()),
         pa.field("position", pa.int32(), nullable=False),  # 0-based order on the page
         pa.field("text", pa.string(), nullable=False),

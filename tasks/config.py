@@ -63,7 +63,7 @@ class DedupConfig(_Frozen):
         8, ge=1, description="shorter paragraphs are not tracked for reuse across articles"
     )
     boilerplate_min_pages: int = Field(
-        4, ge=2, description="a line is site furniture only if on at least this many articles"
+        3, ge=2, description="a line is site furniture only if on at least this many articles"
     )
     boilerplate_min_share: float = Field(
         0.1, gt=0, le=1, description="... and on at least this share of the site's articles"

@@ -26,6 +26,7 @@ from tasks.ids import text_hash
 from tasks.minhash import Scheme, band_keys, similarity, to_minhash
 
 EXACT, NEAR = "exact_duplicate", "near_duplicate"
+COPY = "duplicate"  # status of a copy page's paragraphs: evidence, in no body
 SITE_BOILERPLATE = "site_boilerplate"
 _LAST = "9999"
 
@@ -101,11 +102,9 @@ def sharing_a_band(archived: pa.Table, queries: pa.Table, scheme: Scheme) -> pa.
     other = archived.filter(rebanded)
     if len(other):
         keys = band_keys(signature_matrix(other), scheme)
-        other = other.set_column(
-            other.schema.get_field_index("bands"),
-            "bands",
-            pa.array([list(k) for k in keys], pa.list_(pa.uint64())),
-        )
+        index = other.schema.get_field_index("bands")
+        rebanded_keys = pa.array([list(k) for k in keys], pa.list_(pa.uint64()))
+        other = other.set_column(index, other.schema.field(index), rebanded_keys)
         current = pa.concat_tables([current, other])
     if len(current) == 0:
         return current
@@ -183,6 +182,24 @@ def find_copies(
 
 def _matrix_rows(rows: list[dict[str, Any]]) -> list[np.ndarray]:
     return [np.frombuffer(r["minhash"], dtype="<u4") for r in rows]
+
+
+def as_copy_paragraphs(paragraphs: pa.Table, copies: dict[str, Copy]) -> pa.Table:
+    """The paragraphs of copy pages, kept as evidence: article_id points at the survivor (as in
+    `pages`), and what would have been kept is marked `duplicate`, so it is in no body."""
+    ids = paragraphs["article_id"].to_pylist()
+    kept = pc.equal(paragraphs["status"], KEPT)
+    updates = {
+        "article_id": pa.array([copies[i].survivor for i in ids], pa.string()),
+        "status": pc.if_else(kept, pa.scalar(COPY), paragraphs["status"]),
+        "reason": pc.if_else(
+            kept, pa.array([copies[i].reason for i in ids], pa.string()), paragraphs["reason"]
+        ),
+        "minhash": pa.nulls(len(paragraphs), pa.binary()),
+    }
+    for name, value in updates.items():
+        paragraphs = paragraphs.set_column(paragraphs.schema.get_field_index(name), name, value)
+    return paragraphs
 
 
 # --- paragraphs reused from earlier articles ----------------------------------------------
@@ -273,11 +290,12 @@ class SiteCounts:
         self.articles: dict[str, set[str]] = defaultdict(set)
 
     def add(self, paragraphs: pa.Table) -> None:
-        """Count the kept and boilerplate paragraphs of article pages (each article once)."""
+        """Count the kept, boilerplate and copied paragraphs of article pages, each story
+        (an article and its copies) once per site."""
         counted = paragraphs.filter(
             pc.and_(
                 pc.is_valid(paragraphs["article_id"]),
-                pc.is_in(paragraphs["status"], pa.array([KEPT, BOILERPLATE])),
+                pc.is_in(paragraphs["status"], pa.array([KEPT, BOILERPLATE, COPY])),
             )
         ).select(["site", "text_key", "article_id"])
         lines = counted.group_by(["site", "text_key", "article_id"]).aggregate([])

@@ -43,7 +43,8 @@ def _without(table: pa.Table, column: str, ids: list[str] | set[str]) -> pa.Tabl
 
 def _only(table: pa.Table, column: str, ids: list[str] | set[str]) -> pa.Table:
     """The rows of `table` whose `column` is one of `ids`."""
-    return table.filter(pc.fill_null(pc.is_in(table[column], pa.array(list(ids))), False))
+    listed = pc.is_in(table[column], pa.array(list(ids), pa.string()))
+    return table.filter(pc.fill_null(listed, False))
 
 
 def mark_copies(pages: pa.Table, copies: dict[str, dedup.Copy]) -> pa.Table:
@@ -61,6 +62,22 @@ def mark_copies(pages: pa.Table, copies: dict[str, dedup.Copy]) -> pa.Table:
     for name, value in updates.items():
         index = pages.schema.get_field_index(name)
         pages = pages.set_column(index, name, pc.if_else(is_copy, value, pages[name]))
+    return pages
+
+
+def demote_pages(pages: pa.Table, article_ids: set[str], reason: str) -> pa.Table:
+    """Turn the pages of `article_ids` into `not_article` rows with `reason`."""
+    hit = pc.fill_null(
+        pc.is_in(pages["article_id"], pa.array(list(article_ids), pa.string())), False
+    )
+    updates = {
+        "status": pa.scalar("not_article"),
+        "reason": pa.scalar(reason),
+        "article_id": pa.scalar(None, pa.string()),
+    }
+    for name, value in updates.items():
+        index = pages.schema.get_field_index(name)
+        pages = pages.set_column(index, name, pc.if_else(hit, value, pages[name]))
     return pages
 
 
@@ -123,6 +140,63 @@ def _paragraph_signatures(
     return dedup.signature_rows(rows, dedup.signature_matrix(paragraphs), scheme)
 
 
+def _clean(
+    articles: pa.Table, paragraphs: pa.Table, furniture: set[tuple[str, str]]
+) -> tuple[pa.Table, pa.Table, set[str]]:
+    """Mark `furniture` in the paragraphs and rebuild the bodies that changed."""
+    paragraphs = dedup.mark_boilerplate(paragraphs, furniture)
+    articles, changed = dedup.rebuild_bodies(articles, paragraphs)
+    return articles, paragraphs, changed
+
+
+class _Copies:
+    """Finds copies among a run's articles and keeps what it found."""
+
+    def __init__(self, archive: Archive, articles: pa.Table, scheme: Scheme) -> None:
+        self.archive = archive
+        self.scheme = scheme
+        self.published = dict(
+            zip(
+                articles["article_id"].to_pylist(),
+                articles["published_at"].to_pylist(),
+                strict=True,
+            )
+        )
+        self.found: dict[str, dedup.Copy] = {}
+        self.copy_paragraphs: list[pa.Table] = []
+
+    def split(self, articles: pa.Table, paragraphs: pa.Table) -> tuple[pa.Table, pa.Table]:
+        """Find copies among `articles` (against the archive and each other); return the
+        survivors and their paragraphs. The copies' paragraphs are kept aside as evidence."""
+        signed = _article_signatures(articles, paragraphs, self.scheme)
+        candidates = self.archive.signatures_like(signed, self.scheme, whole=True)
+        found = dedup.find_copies(signed, self.published, candidates, self.scheme)
+        self.found.update(found)
+        copied = _only(paragraphs, "article_id", set(found))
+        self.copy_paragraphs.append(dedup.as_copy_paragraphs(copied, found))
+        return _without(articles, "article_id", set(found)), _without(
+            paragraphs, "article_id", set(found)
+        )
+
+    def paragraphs(self) -> pa.Table:
+        return pa.concat_tables(self.copy_paragraphs)
+
+
+def _hollow(articles: pa.Table, paragraphs: pa.Table) -> tuple[pa.Table, pa.Table, set[str]]:
+    """Take out articles left with no body: pages that were nothing but site furniture (a tag
+    page, a login wall). Their paragraphs stay, belonging to no article."""
+    hollow = set(articles.filter(pc.equal(articles["word_count"], 0))["article_id"].to_pylist())
+    rows = pc.fill_null(
+        pc.is_in(paragraphs["article_id"], pa.array(list(hollow), pa.string())), False
+    )
+    paragraphs = paragraphs.set_column(
+        paragraphs.schema.get_field_index("article_id"),
+        "article_id",
+        pc.if_else(rows, pa.scalar(None, pa.string()), paragraphs["article_id"]),
+    )
+    return _without(articles, "article_id", hollow), paragraphs, hollow
+
+
 def decide(
     archive: Archive, run: dict[str, pa.Table], config: DedupConfig
 ) -> tuple[dict[str, pa.Table], dict[str, int]]:
@@ -136,26 +210,21 @@ def decide(
     counts = dedup.SiteCounts()
     for table in archived_paragraphs.values():
         counts.add(table)
+    scheme = article_scheme(config)
+    copies = _Copies(archive, articles, scheme)
 
     # Copies are judged on bodies cleaned of the furniture known so far.
-    paragraphs = dedup.mark_boilerplate(paragraphs, counts.boilerplate(config))
-    articles, _ = dedup.rebuild_bodies(articles, paragraphs)
-    scheme = article_scheme(config)
-    signed = _article_signatures(articles, paragraphs, scheme)
-    published = dict(
-        zip(articles["article_id"].to_pylist(), articles["published_at"].to_pylist(), strict=True)
-    )
-    copies = dedup.find_copies(
-        signed, published, archive.signatures_like(signed, scheme, whole=True), scheme
-    )
-    articles = _without(articles, "article_id", set(copies))
-    paragraphs = _without(paragraphs, "article_id", set(copies))
-
-    # Furniture is counted over survivors only, so a story captured five times is not furniture.
+    articles, paragraphs, _ = _clean(articles, paragraphs, counts.boilerplate(config))
+    articles, paragraphs = copies.split(articles, paragraphs)
+    # Then furniture is counted per story: five captures of one story are one piece of
+    # evidence, ten copies of ten wire stories on a new site are ten.
     counts.add(paragraphs)
+    counts.add(copies.paragraphs())
     furniture = counts.boilerplate(config)
-    paragraphs = dedup.mark_boilerplate(paragraphs, furniture)
-    articles, _ = dedup.rebuild_bodies(articles, paragraphs)
+    articles, paragraphs, changed = _clean(articles, paragraphs, furniture)
+    if changed:  # furniture found tonight (a site's first pages) may have hidden copies
+        articles, paragraphs = copies.split(articles, paragraphs)
+    articles, paragraphs, hollow = _hollow(articles, paragraphs)
     signed = _article_signatures(articles, paragraphs, scheme)
 
     pscheme = paragraph_scheme(config)
@@ -166,20 +235,27 @@ def decide(
     sightings = dedup.first_sightings(
         tracked, archive.signatures_like(tracked, pscheme, whole=False), pscheme
     )
-    paragraphs = dedup.set_first_seen(paragraphs, sightings)
+    paragraphs = pa.concat_tables(
+        [dedup.set_first_seen(paragraphs, sightings), copies.paragraphs()]
+    )
+    copies_found = copies.found
 
-    reasons = [c.reason for c in copies.values()]
+    reasons = [c.reason for c in copies_found.values()]
     marked = pc.equal(paragraphs["reason"], dedup.SITE_BOILERPLATE)
     totals = {
-        "duplicates": len(copies),
+        "duplicates": len(copies_found),
         "exact_duplicates": reasons.count(dedup.EXACT),
         "near_duplicates": reasons.count(dedup.NEAR),
         "boilerplate_paragraphs": pc.sum(pc.cast(marked, pa.int64())).as_py() or 0,
         "reused_paragraphs": len(sightings),
+        # Counter corrections for pages the shard tasks counted as articles.
+        "article": -len(hollow),
+        "not_article": len(hollow),
+        "not_article/only_boilerplate": len(hollow),
         "articles_recleaned": reclean_archive(archive, archived_paragraphs, furniture),
     }
     rows = {
-        "pages": mark_copies(run["pages"], copies),
+        "pages": demote_pages(mark_copies(run["pages"], copies_found), hollow, "only_boilerplate"),
         "articles": articles,
         "paragraphs": paragraphs,
         "signatures": pa.concat_tables([signed, tracked]),

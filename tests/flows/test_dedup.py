@@ -1,0 +1,147 @@
+"""Copies, site furniture and reused paragraphs across runs, through the command line."""
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bench.labelled import render
+from tests.conftest import FIXTURES, SEED
+from tests.flows.test_archive import run, sql
+
+pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_server")]
+DAY = datetime(2025, 2, 3, 8, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def stories() -> list[list[str]]:
+    """Real article bodies (the extraction benchmark's ground truth), as paragraphs."""
+    truth = json.loads((FIXTURES / "html" / "ground-truth.json").read_text())
+    bodies = [v["articleBody"] for _, v in sorted(truth.items())]
+    stories = []
+    for body in bodies:
+        paragraphs = list(dict.fromkeys(p.strip() for p in body.split("\n") if p.strip()))
+        if len(body.split()) > 150:
+            stories.append(paragraphs)
+    return stories
+
+
+def dump(path: Path, records: list[dict]) -> Path:
+    path.write_text("\n".join(json.dumps(r, default=str) for r in records) + "\n")
+    return path
+
+
+def page(site: str, slug: str, paragraphs: list[str], when: datetime) -> dict:
+    html, _ = render(site, paragraphs[0][:60], paragraphs, when)
+    return {"url": f"https://{site}/{slug}", "html": html, "fetched_at": when.isoformat()}
+
+
+def syndicated(story: list[str]) -> list[str]:
+    """A wire copy: a dateline before the first paragraph and one word changed in the last."""
+    last = story[-1].split()
+    last[len(last) // 2] = "reportedly"
+    return [f"LONDON (Wire) — {story[0]}", *story[1:-1], " ".join(last)]
+
+
+def test_twenty_seed_shaped_captures_from_one_site_give_clean_articles(tmp_path, stories):
+    seed = SEED.read_text().split("\n")
+    header = seed[:4]  # 403 / Sorry!! / the error line, wrapped over two lines
+    footer = seed[seed.index("Legal Disclaimer:") :]
+    records = []
+    for number, story in enumerate((stories * 2)[:20]):
+        body = story[:8] if number < len(stories) else story[8:16] or story[:8]
+        title = f"Story {number}: {' '.join(body[0].split()[:8])}"
+        text = "\n".join([*header, title, *body, *body, *footer])
+        url = f"https://menafn.example/updates/{number}"
+        when = (DAY + timedelta(minutes=number)).isoformat()
+        records.append({"url": url, "text": text, "fetched_at": when})
+    run(str(dump(tmp_path / "captures.jsonl", records)), "-w", str(tmp_path / "w"))
+    articles = sql(tmp_path / "w", "SELECT body FROM articles")
+    assert len(articles) == 20
+    furniture = ["403", "Sorry!!", "Error!", "Legal Disclaimer", "MENAFN provides", "No comment"]
+    for article in articles:
+        lines = article["body"].split("\n")
+        assert len(lines) == len(set(lines))
+        assert not any(bad in article["body"] for bad in furniture)
+        assert "Comments" not in lines
+    furniture_rows = sql(tmp_path / "w", "SELECT text, pages FROM boilerplate ORDER BY text")
+    assert {"text": "No comment", "pages": 20} in furniture_rows
+
+
+def test_a_later_run_marks_copies_of_archived_stories(tmp_path, stories):
+    originals = [page("first.example", f"story-{i}", s, DAY) for i, s in enumerate(stories[:6])]
+    run(str(dump(tmp_path / "night1.jsonl", originals)), "-w", str(tmp_path / "w"))
+    first = {
+        a["url"]: a["article_id"]
+        for a in sql(tmp_path / "w", "SELECT url, article_id FROM articles")
+    }
+
+    later = DAY + timedelta(days=7)
+    copies = [
+        page("second.example", f"wire-{i}", syndicated(s), later) for i, s in enumerate(stories[:3])
+    ]
+    # The AMP twin of a page: the same body, so an exact copy.
+    copies.append(page("first.example", "story-3/amp", stories[3], later))
+    follow_up = stories[4][:2] + stories[5][len(stories[5]) // 2 :]
+    copies.append(page("first.example", "follow-up", follow_up, later))
+    run(str(dump(tmp_path / "night2.jsonl", copies)), "-w", str(tmp_path / "w"))
+
+    duplicates = sql(
+        tmp_path / "w",
+        "SELECT url, survivor_id, reason, similarity FROM duplicates ORDER BY url",
+    )
+    assert len(duplicates) == 4
+    for row in duplicates:
+        original = row["url"].replace("second.example/wire-", "first.example/story-")
+        if row["url"].endswith("/amp"):
+            original = "https://first.example/story-3"
+            assert row["reason"] == "exact_duplicate" and row["similarity"] == 1.0
+        else:
+            assert row["reason"] == "near_duplicate" and 0.8 <= row["similarity"] < 1.0
+        assert row["survivor_id"] == first[original]
+    (follow,) = sql(
+        tmp_path / "w",
+        "SELECT article_id FROM articles WHERE url = 'https://first.example/follow-up'",
+    )
+    reused = sql(
+        tmp_path / "w",
+        "SELECT position, first_seen_article_id FROM paragraphs WHERE status = 'kept' "
+        f"AND article_id = '{follow['article_id']}' ORDER BY position",
+    )
+    marked = [r["first_seen_article_id"] for r in reused]
+    assert marked[:2] == [first["https://first.example/story-4"]] * 2
+    assert first["https://first.example/story-5"] in marked[2:]
+    (last_run,) = sql(tmp_path / "w", "SELECT * FROM runs ORDER BY started_at DESC LIMIT 1")
+    assert (last_run["exact_duplicates"], last_run["near_duplicates"]) == (1, 3)
+
+
+def test_furniture_found_later_is_taken_out_of_older_articles(tmp_path, stories):
+    line = "Become a member today and support independent local journalism in our valley."
+
+    def with_line(number: int, when: datetime) -> dict:
+        story = stories[number]
+        record = page("valley.example", f"n{number}", [*story[:3], line, *story[3:8]], when)
+        return record
+
+    run(
+        str(dump(tmp_path / "n1.jsonl", [with_line(i, DAY) for i in range(2)])),
+        "-w",
+        str(tmp_path / "w"),
+    )
+    assert len(sql(tmp_path / "w", f"SELECT 1 FROM articles WHERE body LIKE '%{line}%'")) == 2
+    later = DAY + timedelta(days=1)
+    run(
+        str(dump(tmp_path / "n2.jsonl", [with_line(i, later) for i in range(2, 4)])),
+        "-w",
+        str(tmp_path / "w"),
+    )
+    assert sql(tmp_path / "w", f"SELECT 1 FROM articles WHERE body LIKE '%{line}%'") == []
+    (row,) = sql(
+        tmp_path / "w", f"SELECT pages, share, reasons FROM boilerplate WHERE text = '{line}'"
+    )
+    assert row == {"pages": 4, "share": 1.0, "reasons": ["site_boilerplate"]}
+    (last_run,) = sql(
+        tmp_path / "w", "SELECT articles_recleaned FROM runs ORDER BY started_at DESC LIMIT 1"
+    )
+    assert last_run["articles_recleaned"] == 2

@@ -1,0 +1,178 @@
+"""The dedup decisions on real article bodies (the benchmark's ground truth in fixtures)."""
+
+import json
+import random
+from datetime import UTC, datetime, timedelta
+
+import pyarrow as pa
+import pytest
+
+from bench.labelled import _edit
+from schemas import ARTICLES, STAGED_PARAGRAPHS
+from tasks import dedup
+from tasks.config import DedupConfig
+from tasks.ids import paragraph_key
+from tasks.minhash import article_scheme, paragraph_scheme, sign
+from tests.conftest import FIXTURES
+
+CONFIG = DedupConfig()
+SCHEME = article_scheme(CONFIG)
+DAY = datetime(2024, 3, 1, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def stories() -> list[list[str]]:
+    truth = json.loads((FIXTURES / "html" / "ground-truth.json").read_text())
+    bodies = [v["articleBody"] for _, v in sorted(truth.items())]
+    return [[p for p in b.split("\n") if p.strip()] for b in bodies if len(b.split()) > 300]
+
+
+def signed(items: list[tuple[str, list[str], datetime]], scheme=SCHEME) -> pa.Table:
+    rows = [
+        {"article_id": a, "position": None, "first_seen_at": t, "text_hash": "\n".join(p)}
+        for a, p, t in items
+    ]
+    return dedup.signature_rows(rows, sign(["\n".join(p) for _, p, _ in items], scheme), scheme)
+
+
+def copies_of(new, archived=(), published=None) -> dict[str, dedup.Copy]:
+    empty = signed([])
+    return dedup.find_copies(
+        signed(new), published or {}, signed(list(archived)) if archived else empty, SCHEME
+    )
+
+
+def test_the_archived_article_survives_however_late_it_was_captured(stories):
+    story = stories[0]
+    archived = [("a-archived", story, DAY + timedelta(days=3))]
+    new = [("b-new", story, DAY), ("c-new", _edit(story, random.Random(1)), DAY)]
+    found = copies_of(new, archived)
+    assert {k: v.survivor for k, v in found.items()} == {
+        "b-new": "a-archived",
+        "c-new": "a-archived",
+    }
+    assert found["b-new"].reason == dedup.EXACT and found["b-new"].similarity == 1.0
+    assert found["c-new"].reason == dedup.NEAR and 0.8 <= found["c-new"].similarity < 1.0
+
+
+def test_within_a_run_the_earliest_capture_survives_whatever_the_file_order(stories):
+    story = stories[1]
+    new = [("x", story, DAY + timedelta(hours=2)), ("y", story, DAY), ("z", story, DAY)]
+    published = {"y": DAY, "z": DAY - timedelta(days=1)}
+    for order in (new, new[::-1], [new[1], new[0], new[2]]):
+        found = copies_of(order, published=published)
+        # y and z were captured together; z was published first.
+        assert {k: v.survivor for k, v in found.items()} == {"x": "z", "y": "z"}
+
+
+def test_follow_ups_and_different_stories_are_not_copies(stories):
+    original = stories[2]
+    follow_up = original[:2] + stories[3][len(stories[3]) // 2 :]
+    new = [("original", original, DAY), ("follow-up", follow_up, DAY + timedelta(hours=1))]
+    new += [(f"other-{i}", s, DAY) for i, s in enumerate(stories[3:])]
+    assert copies_of(new) == {}
+
+
+def paragraph_rows(article: str, site: str, texts: list[str], statuses=None) -> list[dict]:
+    statuses = statuses or ["kept"] * len(texts)
+    return [
+        {
+            "page_id": article,
+            "article_id": article,
+            "site": site,
+            "position": i,
+            "text": t,
+            "text_key": paragraph_key(t),
+            "status": s,
+            "reason": None if s == "kept" else "page_furniture",
+        }
+        for i, (t, s) in enumerate(zip(texts, statuses, strict=True))
+    ]
+
+
+def test_site_furniture_needs_enough_pages_and_a_share_of_the_site(stories):
+    furniture = "Sign up for our newsletter: the day's top stories every morning."
+    quote = stories[0][1]
+    rows = []
+    for i, story in enumerate(stories[:4]):
+        rows += paragraph_rows(f"a{i}", "news.example", [story[0], furniture, story[2]])
+    rows += paragraph_rows("q1", "news.example", [quote])
+    rows += paragraph_rows("q2", "news.example", [quote, stories[1][3]])
+    counts = dedup.SiteCounts()
+    counts.add(pa.Table.from_pylist(rows, schema=STAGED_PARAGRAPHS))
+    found = counts.boilerplate(CONFIG)
+    assert found == {("news.example", paragraph_key(furniture))}
+    strict = DedupConfig(boilerplate_min_share=0.9)
+    assert counts.boilerplate(strict) == set()  # on 4 of 6 articles only
+
+
+def test_boilerplate_marks_follow_the_current_furniture():
+    rows = paragraph_rows("a", "news.example", ["Comments (3)", "Body text here.", "Old line"])
+    table = pa.Table.from_pylist(rows, schema=STAGED_PARAGRAPHS)
+    furniture = {("news.example", paragraph_key("Comments (12)"))}
+    marked = dedup.mark_boilerplate(table, furniture)
+    assert marked["status"].to_pylist() == ["boilerplate", "kept", "kept"]
+    assert marked["reason"].to_pylist()[0] == dedup.SITE_BOILERPLATE
+    assert dedup.mark_boilerplate(marked, set())["status"].to_pylist() == ["kept"] * 3
+    assert not dedup.needs_marking(marked, furniture)
+
+
+def test_a_reused_paragraph_points_at_the_earliest_article_that_had_it(stories):
+    pscheme = paragraph_scheme(CONFIG)
+    shared = max((p for story in stories for p in story), key=lambda p: len(p.split()))
+    words = shared.split()
+    reworded = " ".join([*words[:10], "reportedly", *words[11:]])
+
+    def rows(article, texts, when):
+        items = [
+            {"article_id": article, "position": i, "first_seen_at": when, "text_hash": str(i)}
+            for i in range(len(texts))
+        ]
+        return dedup.signature_rows(items, sign(texts, pscheme), pscheme)
+
+    archived = rows("old", [stories[4][0], shared], DAY)
+    new = pa.concat_tables(
+        [
+            rows("later", [reworded, stories[1][0]], DAY + timedelta(days=2)),
+            rows("sooner", [stories[2][0], shared], DAY + timedelta(days=1)),
+        ]
+    )
+    found = dedup.first_sightings(new, archived, pscheme)
+    assert found == {("later", 0): "old", ("sooner", 1): "old"}
+    assert dedup.first_sightings(new, archived.slice(0, 0), pscheme) == {("later", 0): "sooner"}
+
+
+def test_rebuilt_bodies_leave_out_what_is_no_longer_kept(stories):
+    rows = paragraph_rows("a", "news.example", stories[0][:3])
+    rows[1]["status"] = "boilerplate"
+    articles = pa.Table.from_pylist(
+        [
+            {
+                "article_id": "a",
+                "url": "u",
+                "body": "\n".join(stories[0][:3]),
+                "word_count": 1,
+                "body_hash": "x",
+                "first_seen_at": DAY,
+                "run_id": "r",
+            }
+        ],
+        schema=ARTICLES,
+    )
+    rebuilt, changed = dedup.rebuild_bodies(
+        articles, pa.Table.from_pylist(rows, schema=STAGED_PARAGRAPHS)
+    )
+    assert changed == {"a"}
+    assert rebuilt["body"][0].as_py() == stories[0][0] + "\n" + stories[0][2]
+    assert rebuilt["word_count"][0].as_py() == len(rebuilt["body"][0].as_py().split())
+
+
+def test_archived_signatures_made_with_another_threshold_are_rebanded(stories):
+    old_scheme = article_scheme(DedupConfig(threshold=0.9))
+    archived = signed([("old", stories[0], DAY)], old_scheme)
+    query = signed([("new", stories[0], DAY)])
+    assert old_scheme.name != SCHEME.name
+    assert dedup.sharing_a_band(archived, query, SCHEME)["article_id"].to_pylist() == ["old"]
+    other_words = article_scheme(DedupConfig(shingle_words=4))
+    unusable = signed([("old", stories[0], DAY)], other_words)
+    assert len(dedup.sharing_a_band(unusable, query, SCHEME)) == 0
