@@ -31,8 +31,9 @@ format: install
 	.venv/bin/ruff check --fix .
 	.venv/bin/ruff format .
 
-bench: install  ## extraction quality and speed on the shared benchmark
+bench: install  ## extraction and dedup quality and speed on the shared benchmark
 	.venv/bin/python bench/extraction.py
+	.venv/bin/python bench/dedup.py
 
 clean:
 	rm -rf warehouse/tables warehouse/_staging warehouse/_manifests warehouse/*.duckdb

@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 
 from schemas import SIGNATURES
 from tasks.clean import BOILERPLATE, KEPT
+from tasks.columns import update_where
 from tasks.config import DedupConfig
 from tasks.ids import text_hash
 from tasks.minhash import Scheme, band_keys, similarity, to_minhash
@@ -189,17 +190,14 @@ def as_copy_paragraphs(paragraphs: pa.Table, copies: dict[str, Copy]) -> pa.Tabl
     `pages`), and what would have been kept is marked `duplicate`, so it is in no body."""
     ids = paragraphs["article_id"].to_pylist()
     kept = pc.equal(paragraphs["status"], KEPT)
-    updates = {
-        "article_id": pa.array([copies[i].survivor for i in ids], pa.string()),
-        "status": pc.if_else(kept, pa.scalar(COPY), paragraphs["status"]),
-        "reason": pc.if_else(
-            kept, pa.array([copies[i].reason for i in ids], pa.string()), paragraphs["reason"]
-        ),
-        "minhash": pa.nulls(len(paragraphs), pa.binary()),
-    }
-    for name, value in updates.items():
-        paragraphs = paragraphs.set_column(paragraphs.schema.get_field_index(name), name, value)
-    return paragraphs
+    paragraphs = update_where(
+        paragraphs,
+        kept,
+        {"status": COPY, "reason": pa.array([copies[i].reason for i in ids], pa.string())},
+    )
+    survivors = pa.array([copies[i].survivor for i in ids], pa.string())
+    everywhere = pa.array([True] * len(paragraphs))
+    return update_where(paragraphs, everywhere, {"article_id": survivors, "minhash": None})
 
 
 # --- paragraphs reused from earlier articles ----------------------------------------------
@@ -333,18 +331,18 @@ def mark_boilerplate(paragraphs: pa.Table, furniture: set[tuple[str, str]]) -> p
     pairs of site furniture: kept paragraphs listed there become boilerplate, and paragraphs
     marked earlier whose line no longer qualifies are kept again."""
     pairs = zip(paragraphs["site"].to_pylist(), paragraphs["text_key"].to_pylist(), strict=True)
-    listed = pa.array([pair in furniture for pair in pairs], pa.bool_())
-    marked = pc.fill_null(pc.equal(paragraphs["reason"], SITE_BOILERPLATE), False)
-    to_mark = pc.and_(listed, pc.equal(paragraphs["status"], KEPT))
-    to_unmark = pc.and_(marked, pc.invert(listed))
-    updates = {
-        "status": (pa.scalar(BOILERPLATE), pa.scalar(KEPT)),
-        "reason": (pa.scalar(SITE_BOILERPLATE), pa.scalar(None, pa.string())),
-    }
-    for name, (mark, unmark) in updates.items():
-        column = pc.if_else(to_mark, mark, pc.if_else(to_unmark, unmark, paragraphs[name]))
-        paragraphs = paragraphs.set_column(paragraphs.schema.get_field_index(name), name, column)
-    return paragraphs
+    is_furniture = pa.array([pair in furniture for pair in pairs], pa.bool_())
+    was_marked = pc.fill_null(pc.equal(paragraphs["reason"], SITE_BOILERPLATE), False)
+    paragraphs = update_where(
+        paragraphs,
+        pc.and_(was_marked, pc.invert(is_furniture)),
+        {"status": KEPT, "reason": None},
+    )
+    return update_where(
+        paragraphs,
+        pc.and_(is_furniture, pc.equal(paragraphs["status"], KEPT)),
+        {"status": BOILERPLATE, "reason": SITE_BOILERPLATE},
+    )
 
 
 def needs_marking(paragraphs: pa.Table, furniture: set[tuple[str, str]]) -> bool:

@@ -17,6 +17,7 @@ from prefect.cache_policies import NO_CACHE
 
 from schemas import ARTICLES, PARAGRAPHS, SIGNATURES, STAGED, TABLES
 from tasks import dedup, io
+from tasks.columns import listed, only, update_where, without
 from tasks.config import DedupConfig
 from tasks.layout import Layout
 from tasks.minhash import Scheme, article_scheme, paragraph_scheme
@@ -35,50 +36,28 @@ def colliding_pages(pages_by_shard: dict[str, list[str]]) -> dict[str, set[str]]
     return dropped
 
 
-def _without(table: pa.Table, column: str, ids: list[str] | set[str]) -> pa.Table:
-    """The rows of `table` whose `column` is not one of `ids` (nulls are kept)."""
-    listed = pc.fill_null(pc.is_in(table[column], pa.array(list(ids), pa.string())), False)
-    return table.filter(pc.invert(listed))
-
-
-def _only(table: pa.Table, column: str, ids: list[str] | set[str]) -> pa.Table:
-    """The rows of `table` whose `column` is one of `ids`."""
-    listed = pc.is_in(table[column], pa.array(list(ids), pa.string()))
-    return table.filter(pc.fill_null(listed, False))
-
-
 def mark_copies(pages: pa.Table, copies: dict[str, dedup.Copy]) -> pa.Table:
     """Turn the pages of copied articles into `duplicate` rows pointing at their survivor."""
     ids = pages["article_id"].to_pylist()
-    is_copy = pa.array([i in copies for i in ids])
-    updates = {
-        "status": pa.scalar("duplicate"),
-        "reason": pa.array([copies[i].reason if i in copies else None for i in ids], pa.string()),
-        "article_id": pa.array([copies[i].survivor if i in copies else i for i in ids]),
-        "similarity": pa.array(
-            [copies[i].similarity if i in copies else None for i in ids], pa.float32()
-        ),
-    }
-    for name, value in updates.items():
-        index = pages.schema.get_field_index(name)
-        pages = pages.set_column(index, name, pc.if_else(is_copy, value, pages[name]))
-    return pages
+    found = [copies.get(i) for i in ids]
+    return update_where(
+        pages,
+        listed(pages, "article_id", copies),
+        {
+            "status": "duplicate",
+            "reason": pa.array([c.reason if c else None for c in found], pa.string()),
+            "article_id": pa.array([c.survivor if c else None for c in found], pa.string()),
+            "similarity": pa.array([c.similarity if c else None for c in found], pa.float32()),
+        },
+    )
 
 
 def demote_pages(pages: pa.Table, article_ids: set[str], reason: str) -> pa.Table:
     """Turn the pages of `article_ids` into `not_article` rows with `reason`."""
-    hit = pc.fill_null(
-        pc.is_in(pages["article_id"], pa.array(list(article_ids), pa.string())), False
+    mask = listed(pages, "article_id", article_ids)
+    return update_where(
+        pages, mask, {"status": "not_article", "reason": reason, "article_id": None}
     )
-    updates = {
-        "status": pa.scalar("not_article"),
-        "reason": pa.scalar(reason),
-        "article_id": pa.scalar(None, pa.string()),
-    }
-    for name, value in updates.items():
-        index = pages.schema.get_field_index(name)
-        pages = pages.set_column(index, name, pc.if_else(hit, value, pages[name]))
-    return pages
 
 
 class Archive:
@@ -172,9 +151,9 @@ class _Copies:
         candidates = self.archive.signatures_like(signed, self.scheme, whole=True)
         found = dedup.find_copies(signed, self.published, candidates, self.scheme)
         self.found.update(found)
-        copied = _only(paragraphs, "article_id", set(found))
+        copied = only(paragraphs, "article_id", set(found))
         self.copy_paragraphs.append(dedup.as_copy_paragraphs(copied, found))
-        return _without(articles, "article_id", set(found)), _without(
+        return without(articles, "article_id", set(found)), without(
             paragraphs, "article_id", set(found)
         )
 
@@ -186,15 +165,9 @@ def _hollow(articles: pa.Table, paragraphs: pa.Table) -> tuple[pa.Table, pa.Tabl
     """Take out articles left with no body: pages that were nothing but site furniture (a tag
     page, a login wall). Their paragraphs stay, belonging to no article."""
     hollow = set(articles.filter(pc.equal(articles["word_count"], 0))["article_id"].to_pylist())
-    rows = pc.fill_null(
-        pc.is_in(paragraphs["article_id"], pa.array(list(hollow), pa.string())), False
-    )
-    paragraphs = paragraphs.set_column(
-        paragraphs.schema.get_field_index("article_id"),
-        "article_id",
-        pc.if_else(rows, pa.scalar(None, pa.string()), paragraphs["article_id"]),
-    )
-    return _without(articles, "article_id", hollow), paragraphs, hollow
+    mask = listed(paragraphs, "article_id", hollow)
+    paragraphs = update_where(paragraphs, mask, {"article_id": None})
+    return without(articles, "article_id", hollow), paragraphs, hollow
 
 
 def decide(
@@ -314,7 +287,7 @@ def _shard_rows(rows: dict[str, pa.Table], page_ids: list[str]) -> dict[str, pa.
     """The rows of a run that belong to the shard that staged `page_ids`."""
     keys = {"pages": "page_id", "paragraphs": "page_id"}
     return {
-        name: _only(table, keys.get(name, "article_id"), page_ids) for name, table in rows.items()
+        name: only(table, keys.get(name, "article_id"), page_ids) for name, table in rows.items()
     }
 
 
@@ -336,7 +309,7 @@ def publish_shards(
     dropped = colliding_pages({s: t["pages"]["page_id"].to_pylist() for s, t in staged.items()})
     for shard, ids in dropped.items():
         staged[shard] = {
-            name: _without(table, "page_id", ids) for name, table in staged[shard].items()
+            name: without(table, "page_id", ids) for name, table in staged[shard].items()
         }
     run = {
         name: pa.concat_tables([schema.empty_table(), *(t[name] for t in staged.values())])
