@@ -185,14 +185,9 @@ def build(bodies: dict[str, str], seed: int = 7) -> list[Page]:
 
     shuffled = list(keys)
     rng.shuffle(shuffled)
-    plan = [
-        ("exact", 25),
-        ("near", 45),
-        ("recapture", 15),
-        ("amp", 15),
-        ("twice", 10),
-        ("followup", 25),
-    ]
+    # Shares of the originals that get each kind of copy (25, 45, 15, 15, 10 and 25 of 181).
+    shares = {"exact": 25, "near": 45, "recapture": 15, "amp": 15, "twice": 10, "followup": 25}
+    plan = [(kind, max(1, round(len(keys) * n / 181))) for kind, n in shares.items()]
     cursor = 0
     for kind, count in plan:
         for offset, key in enumerate(shuffled[cursor : cursor + count]):

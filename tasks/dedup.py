@@ -10,7 +10,6 @@ threshold is a copy of the most similar such survivor (ties go to the higher ran
 is a survivor itself. The input's file order never enters the ranking.
 """
 
-from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -280,50 +279,51 @@ def first_sightings(new: pa.Table, archived: pa.Table, scheme: Scheme) -> dict[t
 # --- site furniture ------------------------------------------------------------------------
 
 
+_COUNTED = pa.array([KEPT, BOILERPLATE, COPY])
+_LINE = ["site", "text_key", "article_id"]
+_LINE_SCHEMA = pa.schema([(name, pa.string()) for name in _LINE])
+
+
 class SiteCounts:
-    """On how many distinct articles of a site each paragraph key appears."""
+    """On how many distinct stories of a site each paragraph key appears.
+
+    A story is an article with its copies: copy pages' paragraphs carry the survivor's
+    article_id, so five captures of one story on a site count once, whichever night they came.
+    Rows are kept as Arrow columns and counted with Arrow's hash aggregation.
+    """
 
     def __init__(self) -> None:
-        self.lines: Counter[tuple[str, str]] = Counter()
-        self.articles: dict[str, set[str]] = defaultdict(set)
+        self._lines: list[pa.Table] = []
 
     def add(self, paragraphs: pa.Table) -> None:
-        """Count the kept, boilerplate and copied paragraphs of article pages, each story
-        (an article and its copies) once per site."""
+        """Add the kept, boilerplate and copied paragraphs of article pages."""
         counted = paragraphs.filter(
             pc.and_(
                 pc.is_valid(paragraphs["article_id"]),
-                pc.is_in(paragraphs["status"], pa.array([KEPT, BOILERPLATE, COPY])),
-            )
-        ).select(["site", "text_key", "article_id"])
-        lines = counted.group_by(["site", "text_key", "article_id"]).aggregate([])
-        per_line = lines.group_by(["site", "text_key"]).aggregate([([], "count_all")])
-        self.lines.update(
-            dict(
-                zip(
-                    zip(
-                        per_line["site"].to_pylist(), per_line["text_key"].to_pylist(), strict=True
-                    ),
-                    per_line["count_all"].to_pylist(),
-                    strict=True,
-                )
+                pc.is_in(paragraphs["status"], _COUNTED),
             )
         )
-        articles = counted.group_by(["site", "article_id"]).aggregate([])
-        for site, article_id in zip(
-            articles["site"].to_pylist(), articles["article_id"].to_pylist(), strict=True
-        ):
-            self.articles[site].add(article_id)
+        lines = counted.select(_LINE).cast(_LINE_SCHEMA)
+        self._lines.append(lines.group_by(_LINE).aggregate([]).select(_LINE))
 
     def boilerplate(self, config: DedupConfig) -> set[tuple[str, str]]:
-        """(site, text_key) pairs on enough of the site's articles to be its furniture."""
-        return {
-            (site, key)
-            for (site, key), count in self.lines.items()
-            if site is not None
-            and count >= config.boilerplate_min_pages
-            and count >= config.boilerplate_min_share * len(self.articles[site])
-        }
+        """(site, text_key) pairs on enough of the site's stories to be its furniture."""
+        every = pa.concat_tables([_LINE_SCHEMA.empty_table(), *self._lines])
+        lines = every.group_by(_LINE).aggregate([])
+        lines = lines.filter(pc.is_valid(lines["site"]))
+        per_line = lines.group_by(["site", "text_key"]).aggregate([([], "count_all")])
+        per_site = lines.group_by("site").aggregate([("article_id", "count_distinct")])
+        joined = per_line.join(per_site, "site")
+        stories = pc.cast(joined["article_id_count_distinct"], pa.float64())
+        enough = pc.and_(
+            pc.greater_equal(joined["count_all"], config.boilerplate_min_pages),
+            pc.greater_equal(
+                pc.cast(joined["count_all"], pa.float64()),
+                pc.multiply(stories, config.boilerplate_min_share),
+            ),
+        )
+        found = joined.filter(enough)
+        return set(zip(found["site"].to_pylist(), found["text_key"].to_pylist(), strict=True))
 
 
 def mark_boilerplate(paragraphs: pa.Table, furniture: set[tuple[str, str]]) -> pa.Table:

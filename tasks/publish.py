@@ -83,12 +83,21 @@ class Archive:
         ]
         return pa.concat_tables([SIGNATURES.empty_table(), *found])
 
-    def paragraph_files(self, sites: set[str]) -> dict[Path, pa.Table]:
-        """The archived paragraph rows of `sites`, by file (columns for counting)."""
+    def count_paragraphs(self, sites: set[str], counts: dedup.SiteCounts) -> dict[Path, pa.Table]:
+        """Add the archived paragraphs of `sites` to `counts`; return, per file, the distinct
+        lines and marks it holds (enough to tell whether its marks need updating)."""
         columns = ["site", "text_key", "article_id", "status", "reason"]
         wanted = pa.array(sorted(sites), pa.string())
-        keep = lambda rows: rows.filter(pc.fill_null(pc.is_in(rows["site"], wanted), False))  # noqa: E731
-        return dict(io.scan(self.files("paragraphs"), PARAGRAPHS, columns, keep))
+        marks = {}
+        for path, rows in io.scan(
+            self.files("paragraphs"),
+            PARAGRAPHS,
+            columns,
+            lambda rows: rows.filter(pc.fill_null(pc.is_in(rows["site"], wanted), False)),
+        ):
+            counts.add(rows)
+            marks[path] = rows.group_by(["site", "text_key", "status", "reason"]).aggregate([])
+        return marks
 
 
 def _article_signatures(articles: pa.Table, paragraphs: pa.Table, scheme: Scheme) -> pa.Table:
@@ -179,10 +188,8 @@ def decide(
     """
     articles, paragraphs = run["articles"], run["paragraphs"]
     sites = {s for s in paragraphs["site"].to_pylist() if s is not None}
-    archived_paragraphs = archive.paragraph_files(sites)
     counts = dedup.SiteCounts()
-    for table in archived_paragraphs.values():
-        counts.add(table)
+    archived_marks = archive.count_paragraphs(sites, counts)
     scheme = article_scheme(config)
     copies = _Copies(archive, articles, scheme)
 
@@ -225,7 +232,7 @@ def decide(
         "article": -len(hollow),
         "not_article": len(hollow),
         "not_article/only_boilerplate": len(hollow),
-        "articles_recleaned": reclean_archive(archive, archived_paragraphs, furniture),
+        "articles_recleaned": reclean_archive(archive, archived_marks, furniture),
     }
     rows = {
         "pages": demote_pages(mark_copies(run["pages"], copies_found), hollow, "only_boilerplate"),
@@ -237,7 +244,7 @@ def decide(
 
 
 def reclean_archive(
-    archive: Archive, archived: dict[Path, pa.Table], furniture: set[tuple[str, str]]
+    archive: Archive, marks: dict[Path, pa.Table], furniture: set[tuple[str, str]]
 ) -> int:
     """Bring archived articles in line with the current site furniture; return how many
     bodies changed.
@@ -246,8 +253,8 @@ def reclean_archive(
     leaves paragraphs still to mark, which the next run finds and finishes.
     """
     changed_total = 0
-    for path, counted in archived.items():
-        if not dedup.needs_marking(counted, furniture):
+    for path, lines in marks.items():
+        if not dedup.needs_marking(lines, furniture):
             continue
         paragraphs = dedup.mark_boilerplate(io.read_parquet(path, PARAGRAPHS), furniture)
         articles_file = archive.layout.table("articles") / path.relative_to(

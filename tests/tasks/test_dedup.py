@@ -176,3 +176,18 @@ def test_archived_signatures_made_with_another_threshold_are_rebanded(stories):
     other_words = article_scheme(DedupConfig(shingle_words=4))
     unusable = signed([("old", stories[0], DAY)], other_words)
     assert len(dedup.sharing_a_band(unusable, query, SCHEME)) == 0
+
+
+def test_a_story_and_its_copies_on_one_site_count_once_whatever_the_night(stories):
+    line = "Subscribe for unlimited access to our journalism."
+    counts = dedup.SiteCounts()
+    for night in range(4):  # the same story captured four nights running: its copies
+        rows = paragraph_rows("original", "news.example", [stories[0][0], line])
+        for row in rows:
+            row["status"] = "kept" if night == 0 else dedup.COPY
+        counts.add(pa.Table.from_pylist(rows, schema=STAGED_PARAGRAPHS))
+    assert counts.boilerplate(CONFIG) == set()
+    for i in range(2):
+        rows = paragraph_rows(f"other-{i}", "news.example", [stories[i + 1][0], line])
+        counts.add(pa.Table.from_pylist(rows, schema=STAGED_PARAGRAPHS))
+    assert counts.boilerplate(CONFIG) == {("news.example", paragraph_key(line))}
