@@ -38,7 +38,7 @@ from tasks.config import DedupConfig, ExtractConfig, RunConfig
 from tasks.ids import normalise_text
 from tasks.io import discover_inputs
 from tasks.layout import Layout
-from tasks.minhash import article_scheme, paragraph_scheme, sketch_paragraphs
+from tasks.minhash import article_scheme, paragraph_scheme, sketch_paragraphs, words_of
 from tasks.pages import build_shard_rows
 from tasks.pool import worker_count
 from tasks.publish import Archive, decide
@@ -171,7 +171,7 @@ def stage_times(pages: list[Page], root: Path) -> dict[str, float]:
     by_page: dict[str, list[tuple[str, bool]]] = defaultdict(list)
     for row in rows.paragraphs:
         if row["article_id"] is not None:
-            words = len(row["text"].split())
+            words = len(words_of(row["text"]))
             tracked = row["status"] == "kept" and words >= config.paragraph_min_words
             by_page[row["page_id"]].append((row["text"], tracked))
     start = time.perf_counter()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from tasks.error_text import is_strong_error, is_weak_error
 from tasks.furniture import trailing_furniture
 from tasks.ids import normalise_text
-from tasks.minhash import jaccard, word_shingles
+from tasks.minhash import jaccard, word_shingles, words_of
 
 KEPT, REPEATED, BOILERPLATE, ERROR_TEXT = "kept", "repeated", "boilerplate", "error_text"
 # A paragraph of NEAR_REPEAT_WORDS words or more whose 3-word shingles overlap an earlier
@@ -54,7 +54,7 @@ def near_repeats(keys: list[str]) -> set[int]:
     if len(keys) > NEAR_REPEAT_MAX_PARAGRAPHS:
         return set()
     shingles = [
-        word_shingles(key, NEAR_REPEAT_SHINGLE) if len(key.split()) >= NEAR_REPEAT_WORDS else None
+        word_shingles(key, NEAR_REPEAT_SHINGLE) if len(words_of(key)) >= NEAR_REPEAT_WORDS else None
         for key in keys
     ]
     found = set()

@@ -16,7 +16,7 @@ from tasks.clean import KEPT, Paragraph, body_of, mark_paragraphs, page_verdict
 from tasks.config import DedupConfig, ExtractConfig
 from tasks.decode import DecodeError, charset_from_content_type, decode_html
 from tasks.ids import site_of, text_hash
-from tasks.minhash import article_scheme, paragraph_scheme, sketch_paragraphs
+from tasks.minhash import article_scheme, paragraph_scheme, sketch_paragraphs, words_of
 from tasks.text_capture import parse_text_capture
 
 STORED_PARAGRAPHS = ("article", "error_page")  # pages whose paragraphs are kept as rows
@@ -177,7 +177,7 @@ def process_page(page: dict[str, Any], config: ExtractConfig, dedup: DedupConfig
     if result["status"] == "article":
         texts = [text for text, _, _ in result["paragraphs"]]
         tracked = [
-            status == KEPT and len(text.split()) >= dedup.paragraph_min_words
+            status == KEPT and len(words_of(text)) >= dedup.paragraph_min_words
             for text, status, _ in result["paragraphs"]
         ]
         result["sketches"] = sketch_paragraphs(

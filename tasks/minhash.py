@@ -4,6 +4,7 @@ Signatures come from datasketch; the banding (bands x rows) is the one datasketc
 chooses for a threshold, so the band keys stored in Parquet and the in-memory index agree.
 """
 
+import re
 import zlib
 from dataclasses import dataclass
 from functools import cache
@@ -23,9 +24,23 @@ _ROWS_PER_BLOCK = 16_384  # shingles permuted at once: bounds memory at rows x n
 _LOW32 = np.uint64(0xFFFFFFFF)
 
 
+# Scripts written without spaces between words: each character is a token, so shingles are
+# character n-grams there (Han, kana, Thai, Lao, Khmer, Myanmar). Hangul uses spaces.
+_UNSPACED = (
+    "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+)
+_TOKEN = re.compile(f"[{_UNSPACED}]|[^\\s{_UNSPACED}]+")
+
+
+def words_of(text: str) -> list[str]:
+    """The tokens shingles are made of: words of the normalised text, and single characters
+    of scripts written without spaces."""
+    return _TOKEN.findall(normalise_text(text))
+
+
 def word_shingles(text: str, size: int) -> set[str]:
-    """The set of `size`-word shingles of the normalised text; short texts are one shingle."""
-    words = normalise_text(text).split()
+    """The set of `size`-token shingles of the text (see words_of); short texts are one."""
+    words = words_of(text)
     if len(words) <= size:
         return {" ".join(words)} if words else set()
     return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
@@ -88,8 +103,8 @@ def _banding(threshold: float, num_perm: int, recall_weight: float) -> tuple[int
 
 
 def word_hashes(text: str) -> np.ndarray:
-    """A CRC-32 hash per word of the normalised text, as uint64."""
-    words = normalise_text(text).split()
+    """A CRC-32 hash per token of the text (see words_of), as uint64."""
+    words = words_of(text)
     return np.fromiter(
         (zlib.crc32(w.encode("utf-8")) for w in words), dtype=np.uint64, count=len(words)
     )

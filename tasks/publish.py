@@ -195,6 +195,7 @@ def decide(
 
     # Copies are judged on bodies cleaned of the furniture known so far.
     articles, paragraphs, _ = _clean(articles, paragraphs, counts.boilerplate(config))
+    articles, paragraphs, hollow = _hollow(articles, paragraphs)
     articles, paragraphs = copies.split(articles, paragraphs)
     # Then furniture is counted per story: five captures of one story are one piece of
     # evidence, ten copies of ten wire stories on a new site are ten.
@@ -202,9 +203,10 @@ def decide(
     counts.add(copies.paragraphs())
     furniture = counts.boilerplate(config)
     articles, paragraphs, changed = _clean(articles, paragraphs, furniture)
+    articles, paragraphs, emptied = _hollow(articles, paragraphs)
+    hollow |= emptied
     if changed:  # furniture found tonight (a site's first pages) may have hidden copies
         articles, paragraphs = copies.split(articles, paragraphs)
-    articles, paragraphs, hollow = _hollow(articles, paragraphs)
     signed = _article_signatures(articles, paragraphs, scheme)
 
     pscheme = paragraph_scheme(config)

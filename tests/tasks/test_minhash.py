@@ -13,6 +13,7 @@ from tasks.minhash import (
     sketch_paragraphs,
     word_hashes,
     word_shingles,
+    words_of,
 )
 
 SCHEME = Scheme(shingle_words=5, num_perm=128, threshold=0.8)
@@ -76,3 +77,11 @@ def test_band_keys_agree_exactly_where_bands_agree():
             first[band * rows : (band + 1) * rows], second[band * rows : (band + 1) * rows]
         )
         assert (keys[0, band] == keys[1, band]) == same_rows
+
+
+def test_scripts_without_spaces_are_shingled_by_character():
+    text = "先日、不正に改造したiPhoneを販売したとして、商標法違反の疑いで男性が逮捕されました。"
+    assert words_of(text)[:3] == ["先", "日", "不"] and "iphone" in words_of(text)
+    edited = text.replace("男性", "女性")
+    assert similarity(*sign([text, edited], SCHEME)) > 0.6
+    assert words_of("엘제이의 리벤지인가") == ["엘제이의", "리벤지인가"]  # Hangul has spaces
