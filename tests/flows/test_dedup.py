@@ -164,3 +164,20 @@ def test_labelled_set_meets_the_quality_bar_in_any_order(tmp_path):
     reversed_warehouse, _ = archive_nights(pages[::-1], tmp_path / "b")
     query = "SELECT url, status, reason, article_id FROM pages ORDER BY ALL"
     assert sql(reversed_warehouse, query) == sql(warehouse, query)
+
+
+def test_a_page_of_nothing_but_site_furniture_is_no_article(tmp_path, stories):
+    furniture = [
+        "Become a member today and support independent local journalism in our valley.",
+        "Our newsroom is funded by readers like you; every contribution counts this month.",
+    ]
+    records = [
+        page("valley.example", f"n{i}", [*stories[i][:4], *furniture], DAY) for i in range(4)
+    ]
+    records.append(page("valley.example", "members", furniture, DAY))
+    run(str(dump(tmp_path / "n.jsonl", records)), "-w", str(tmp_path / "w"))
+    (members,) = sql(
+        tmp_path / "w", "SELECT status, reason, article_id FROM pages WHERE url LIKE '%members'"
+    )
+    assert members == {"status": "not_article", "reason": "only_boilerplate", "article_id": None}
+    assert len(sql(tmp_path / "w", "SELECT 1 FROM articles")) == 4
