@@ -66,7 +66,7 @@ def _summary(result: dict[str, Any], seconds: float) -> Table:
         f"{result.get('articles_recleaned', 0)} older articles cleaned",
     )
     for status in ("error_page", "not_article", "failed"):
-        reasons = sorted((k, v) for k, v in result.items() if k.startswith(f"{status}/"))
+        reasons = sorted((k, v) for k, v in result.items() if k.startswith(f"{status}/") and v)
         detail = ", ".join(f"{k.split('/', 1)[1]} {v}" for k, v in reasons)
         table.add_row(
             status.replace("_", " "),
