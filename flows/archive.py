@@ -12,7 +12,8 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from schemas import RUNS
 from tasks import io, pool
-from tasks.config import DedupConfig, ExtractConfig, RunConfig
+from tasks.config import DedupConfig, ExtractConfig, FetchConfig, RunConfig, SourceConfig
+from tasks.fetching import fetch_sources
 from tasks.layout import Layout
 from tasks.pages import extract_shard
 from tasks.publish import ensure_tables, publish_run
@@ -78,8 +79,11 @@ def archive(
     extract: ExtractConfig,
     run: RunConfig,
     dedup: DedupConfig | None = None,
+    sources: list[SourceConfig] | None = None,
+    fetch: FetchConfig | None = None,
 ) -> dict[str, Any]:
-    """Load, extract, clean, deduplicate and publish `inputs` into the `warehouse` folder."""
+    """Fetch `sources` into the raw zone, then load, extract, clean, deduplicate and publish
+    them and `inputs` into the `warehouse` folder."""
     logger = get_run_logger()
     dedup = dedup or DedupConfig()
     started, clock = datetime.now(UTC), time.monotonic()
@@ -87,10 +91,16 @@ def archive(
     layout = Layout(Path(warehouse))
     ensure_tables(layout)
 
-    files, skipped_files = io.discover_inputs(inputs)
+    fetched: dict[str, Any] = {"inputs": []}
+    web = [s for s in sources or [] if s.kind != "path"]
+    if web:
+        fetched = fetch_sources(web, fetch or FetchConfig(), warehouse, run_id)
+    local = [s.path for s in sources or [] if s.kind == "path" and s.path]
+    files, skipped_files = io.discover_inputs([*inputs, *local, *fetched["inputs"]])
     shards = plan_shards(files, run.pages_per_shard)
     todo = pending_shards(layout, shards)
     totals = {"shards_skipped": len(shards) - len(todo), "skipped_files": len(skipped_files)}
+    totals |= {k: v for k, v in fetched.items() if k != "inputs"}
     logger.info("%d input files in %d shards, %d to do", len(files), len(shards), len(todo))
 
     futures = extract_shard.map(

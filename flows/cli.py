@@ -53,6 +53,12 @@ def _fail(message: str) -> None:
 
 def _summary(result: dict[str, Any], seconds: float) -> Table:
     table = Table(title="Run summary", show_header=False, title_justify="left")
+    if "fetched" in result:
+        table.add_row(
+            "fetched",
+            f"{result['fetched']} pages, {result.get('fetch_failed', 0)} failed,"
+            f" {result.get('listings_unchanged', 0)} feeds and sitemaps unchanged",
+        )
     table.add_row("pages read", str(result.get("read", 0)))
     table.add_row("articles kept", str(result.get("article", 0) - result.get("duplicates", 0)))
     table.add_row(
@@ -88,25 +94,48 @@ def _summary(result: dict[str, Any], seconds: float) -> Table:
 @app.command()
 def run(
     paths: Annotated[
-        list[Path], typer.Argument(help="Input files or folders (searched recursively)")
-    ],
+        list[Path] | None, typer.Argument(help="Input files or folders (searched recursively)")
+    ] = None,
+    feed: Annotated[
+        list[str] | None, typer.Option(help="An RSS or Atom feed to fetch (repeatable)")
+    ] = None,
+    sitemap: Annotated[
+        list[str] | None,
+        typer.Option(help="A sitemap or sitemap index, news sitemaps too (repeatable)"),
+    ] = None,
+    urls: Annotated[
+        list[Path] | None, typer.Option(help="A file of URLs, one per line (repeatable)")
+    ] = None,
     warehouse: WarehouseOption = None,
     config: ConfigOption = None,
     workers: Annotated[
         int | None, typer.Option(help="Extraction processes [default: one per core]")
     ] = None,
 ) -> None:
-    """Load every input found under PATHS, extract and clean the articles, store them."""
+    """Fetch the sources (flags and broadsheet.toml), load every input found under PATHS,
+    extract and clean the articles, store them."""
     for key, value in _PREFECT_DEFAULTS.items():
         os.environ.setdefault(key, value)
     from flows.settings import load_settings
     from tasks import io
+    from tasks.config import SourceConfig
 
+    paths = paths or []
     try:
         settings = load_settings(config, warehouse=warehouse)
+        flagged = [SourceConfig(kind="feed", url=u) for u in feed or []]
+        flagged += [SourceConfig(kind="sitemap", url=u) for u in sitemap or []]
+        for listed in urls or []:
+            if not listed.is_file():
+                raise UserError(f"URL list not found: {listed}")
+            flagged.append(SourceConfig(kind="urls", path=str(listed)))
+        settings = settings.model_copy(update={"sources": [*settings.sources, *flagged]})
         files, _ = io.discover_inputs([str(p) for p in paths])
-        if not files:
-            raise UserError("no input files found (expected WARC/ARC, .html, .jsonl or .txt)")
+        if not files and not settings.sources:
+            raise UserError(
+                "nothing to do: give input paths (WARC/ARC, .html, .jsonl or .txt), or sources"
+                " (--feed, --sitemap, --urls, or [[sources]] in broadsheet.toml)"
+            )
         if workers is not None:
             settings = settings.model_copy(
                 update={"run": settings.run.model_copy(update={"workers": workers})}
@@ -140,6 +169,8 @@ def _run_pipeline(settings: Any, inputs: list[str]) -> None:
                 extract=settings.extract,
                 run=settings.run,
                 dedup=settings.dedup,
+                sources=settings.sources,
+                fetch=settings.fetch,
             )
         except Exception as error:
             progress.install(None)

@@ -16,7 +16,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from tasks.config import DedupConfig, ExtractConfig, RunConfig
+from tasks.config import DedupConfig, ExtractConfig, FetchConfig, RunConfig, SourceConfig
 from tasks.io import UserError
 
 DEFAULT_CONFIG = Path("broadsheet.toml")
@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     extract: ExtractConfig = ExtractConfig()
     run: RunConfig = RunConfig()
     dedup: DedupConfig = DedupConfig()
+    fetch: FetchConfig = FetchConfig()
+    sources: list[SourceConfig] = []
 
     @classmethod
     def settings_customise_sources(

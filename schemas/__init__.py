@@ -4,6 +4,7 @@ One module per table. Writers take these schemas explicitly and never infer one.
 """
 
 from schemas.articles import ARTICLES
+from schemas.fetches import FETCHES
 from schemas.pages import PAGES
 from schemas.paragraphs import PARAGRAPHS, STAGED_PARAGRAPHS
 from schemas.runs import RUNS
@@ -14,8 +15,9 @@ TABLES = {
     "articles": ARTICLES,
     "paragraphs": PARAGRAPHS,
     "signatures": SIGNATURES,
+    "fetches": FETCHES,
     "runs": RUNS,
 }
 STAGED = {"pages": PAGES, "articles": ARTICLES, "paragraphs": STAGED_PARAGRAPHS}
 
-__all__ = ["ARTICLES", "PAGES", "PARAGRAPHS", "RUNS", "SIGNATURES", "STAGED", "TABLES"]
+__all__ = ["ARTICLES", "FETCHES", "PAGES", "PARAGRAPHS", "RUNS", "SIGNATURES", "STAGED", "TABLES"]

@@ -3,7 +3,9 @@
 Read once at the edge (flows/settings.py) from TOML and environment, then passed down.
 """
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class _Frozen(BaseModel):
@@ -69,3 +71,48 @@ class DedupConfig(_Frozen):
         0.1, gt=0, le=1, description="... and on at least this share of the site's articles"
     )
     seed: int = Field(1, description="MinHash seed; changing it makes old signatures useless")
+
+
+class FetchConfig(_Frozen):
+    """How pages are fetched from the web: politely, safely, within limits."""
+
+    user_agent: str = Field(
+        "Broadsheet/0.1 (news archiver; contact: set fetch.user_agent in broadsheet.toml)",
+        description="sent with every request; put a contact address in it",
+    )
+    delay_seconds: float = Field(1.0, ge=0, description="between two requests to one host")
+    timeout_seconds: float = Field(10.0, gt=0, description="to connect, and between two reads")
+    page_seconds: float = Field(60.0, gt=0, description="wall time for a whole response")
+    max_retries: int = Field(3, ge=0, description="after connection errors, 429 and 5xx")
+    backoff_seconds: float = Field(1.0, ge=0, description="first retry wait, doubled each time")
+    max_retry_after_seconds: float = Field(
+        120.0, ge=0, description="a longer Retry-After gives up on the URL for this run"
+    )
+    max_redirects: int = Field(5, ge=0)
+    max_body_bytes: int = Field(10_000_000, gt=0, description="as received; larger is too_large")
+    max_decompressed_bytes: int = Field(
+        50_000_000, gt=0, description="after gzip/deflate; larger is too_large"
+    )
+    concurrency: int = Field(8, ge=1, description="requests in flight, all hosts together")
+    obey_robots: bool = True
+    allowed_networks: tuple[str, ...] = Field(
+        (), description="private or loopback ranges that may be fetched, e.g. 127.0.0.1/32"
+    )
+
+
+class SourceConfig(_Frozen):
+    """One place pages come from: a feed, a sitemap, a URL list, or a path of files."""
+
+    kind: Literal["feed", "sitemap", "urls", "path"]
+    url: str | None = Field(None, description="for feed, sitemap, and urls served over HTTP")
+    path: str | None = Field(None, description="for path, and urls kept in a local file")
+
+    @model_validator(mode="after")
+    def _where(self) -> "SourceConfig":
+        if self.kind in ("feed", "sitemap") and not self.url:
+            raise ValueError(f"a {self.kind} source needs a url")
+        if self.kind == "path" and not self.path:
+            raise ValueError("a path source needs a path")
+        if self.kind == "urls" and not (self.url or self.path):
+            raise ValueError("a urls source needs a url or a path")
+        return self

@@ -77,6 +77,12 @@ def published_at(date: str | None, fetched_at: datetime) -> datetime | None:
     return value if value <= fetched_at else None
 
 
+def _listed_date(page: dict[str, Any]) -> datetime | None:
+    """The publication date the feed or sitemap gave, when it is not after the capture."""
+    listed = page.get("listed_published_at")
+    return listed if listed is not None and listed <= page["fetched_at"] else None
+
+
 def detect_language(body: str) -> str | None:
     """ISO 639-1 code of the body's language, or None for an empty body."""
     if not body.strip():
@@ -97,9 +103,9 @@ def _html_result(page: dict[str, Any], config: ExtractConfig) -> dict[str, Any]:
         _, text, _ = trafilatura.baseline(html)
         return _verdict(page, config, mark_paragraphs(text.split("\n"), title), {"title": title})
     fields = {
-        "title": document.title,
+        "title": document.title or page.get("listed_title"),
         "authors": [a.strip() for a in (document.author or "").split(";") if a.strip()],
-        "published_at": published_at(document.date, page["fetched_at"]),
+        "published_at": published_at(document.date, page["fetched_at"]) or _listed_date(page),
         "site_name": document.sitename,
         "description": document.description,
         "canonical_url": document.url,

@@ -14,6 +14,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from io import BytesIO
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -22,6 +23,8 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
 
 FORMATS = ("warc", "html", "jsonl", "text")
 _SUFFIXES = {
@@ -170,6 +173,14 @@ def parse_timestamp(value: str | None) -> datetime | None:
         return None
 
 
+# Extension fields of the WARC records the fetcher writes (tasks/fetching.py).
+LISTED_PUBLISHED = "Broadsheet-Listed-Published"  # the date the feed or sitemap gave
+LISTED_TITLE = "Broadsheet-Listed-Title"
+FETCH_FAILED = "Broadsheet-Fetch-Failed"  # the response is a failed fetch (http_404, not_html)
+FETCH_KIND = "Broadsheet-Fetch-Kind"  # feed | sitemap | urls | article
+REQUESTED_URI = "Broadsheet-Requested-URI"  # the URL asked for, when redirects led elsewhere
+
+
 def _is_html(content_type: str | None, payload_head: bytes) -> bool:
     if content_type:
         return any(kind in content_type.lower() for kind in _HTML_TYPES)
@@ -200,10 +211,25 @@ def read_warc(path: str, max_bytes: int) -> Iterator[dict[str, Any]]:
                 # Asking for the offset reads the record to its end, so only after the payload.
                 offset = records.get_record_offset()
                 source = f"{path}#{offset}"
+                status = headers.get_statuscode() if headers is not None else None
+                kind = record.rec_headers.get_header(FETCH_KIND)
+                failed = record.rec_headers.get_header(FETCH_FAILED)
+                if kind not in (None, "article"):
+                    yield {"event": "skip", "what": kind}  # a feed or sitemap we fetched
+                    continue
+                if failed:
+                    asked = record.rec_headers.get_header(REQUESTED_URI) or url
+                    yield _failure(source, failed, asked) | {
+                        "fetched_at": parse_timestamp(record.rec_headers.get_header("WARC-Date"))
+                        or fallback_date
+                    }
+                    continue
+                if status and str(status).startswith("3"):
+                    yield {"event": "skip", "what": "redirect"}
+                    continue
                 if not _is_html(content_type, payload[:512]):
                     yield {"event": "skip", "what": "not_html"}
                     continue
-                status = headers.get_statuscode() if headers is not None else None
                 yield {
                     "event": "page",
                     "kind": "html",
@@ -215,6 +241,11 @@ def read_warc(path: str, max_bytes: int) -> Iterator[dict[str, Any]]:
                     "content_type": content_type,
                     "payload": payload,
                     "truncated": truncated,
+                    # What the feed or sitemap said of the page (WARC written by the fetcher).
+                    "listed_published_at": parse_timestamp(
+                        record.rec_headers.get_header(LISTED_PUBLISHED)
+                    ),
+                    "listed_title": record.rec_headers.get_header(LISTED_TITLE),
                 }
         except (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError) as error:
             reason = "truncated_archive" if offset else "bad_archive"
@@ -255,6 +286,11 @@ def _jsonl_page(line: bytes, source: str, fallback_date: datetime) -> dict[str, 
         return _failure(source, "bad_json")
     if not isinstance(item, dict) or not isinstance(item.get("url"), str):
         return _failure(source, "missing_url")
+    if isinstance(item.get("error"), str):  # a fetch that failed, as a crawler logged it
+        failed = item.get("fetched_at")
+        return _failure(source, item["error"], item["url"]) | {
+            "fetched_at": parse_timestamp(failed) if isinstance(failed, str) else fallback_date
+        }
     body = item.get("html") if isinstance(item.get("html"), str) else item.get("text")
     if not isinstance(body, str):
         return _failure(source, "missing_content", item["url"])
@@ -386,3 +422,87 @@ def remove_tree(folder: Path) -> None:
     for child in sorted(folder.rglob("*"), reverse=True):
         child.rmdir() if child.is_dir() else child.unlink()
     folder.rmdir()
+
+
+class WarcSink:
+    """Write HTTP exchanges to one gzipped WARC file, atomically: records go to a hidden
+    temporary file that is synced and renamed when the sink closes (and removed, with no file
+    left, when nothing was written or the writing failed)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+        self._file = open(self._temporary, "wb")  # noqa: SIM115 (closed in close())
+        self._writer = WARCWriter(self._file, gzip=True)
+        self.records = 0
+
+    def write_exchange(
+        self,
+        url: str,
+        when: datetime,
+        request: list[tuple[str, str]],
+        status_line: str,
+        headers: list[tuple[str, str]],
+        body: bytes,
+        extra: dict[str, str],
+    ) -> None:
+        """A request record and its response record (body as received, still encoded)."""
+        date = when.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        path = url.split("/", 3)[3] if url.count("/") >= 3 else ""
+        request_record = self._writer.create_warc_record(
+            url,
+            "request",
+            payload=BytesIO(b""),
+            http_headers=StatusAndHeaders(
+                f"GET /{path} HTTP/1.1", request, protocol="HTTP/1.1", is_http_request=True
+            ),
+            warc_headers_dict={"WARC-Date": date},
+        )
+        # The body is stored de-chunked, so a Transfer-Encoding header would mislead readers.
+        kept = [(k, v) for k, v in headers if k.lower() != "transfer-encoding"]
+        kept += [
+            ("X-Crawler-Transfer-Encoding", v)
+            for k, v in headers
+            if k.lower() == "transfer-encoding"
+        ]
+        response_record = self._writer.create_warc_record(
+            url,
+            "response",
+            payload=BytesIO(body),
+            http_headers=StatusAndHeaders(status_line, kept, protocol="HTTP/1.1"),
+            warc_headers_dict={"WARC-Date": date, **extra},
+        )
+        request_record.rec_headers.add_header(
+            "WARC-Concurrent-To", response_record.rec_headers.get_header("WARC-Record-ID")
+        )
+        self._writer.write_record(request_record)
+        self._writer.write_record(response_record)
+        self.records += 2
+
+    def close(self, keep: bool = True) -> Path | None:
+        """Finish the file; return its path, or None when it holds nothing."""
+        self._file.flush()
+        os.fsync(self._file.fileno())
+        self._file.close()
+        if keep and self.records:
+            os.replace(self._temporary, self.path)
+            return self.path
+        self._temporary.unlink(missing_ok=True)
+        return None
+
+
+def write_jsonl(rows: list[dict[str, Any]], path: Path) -> None:
+    """Write rows as JSON lines atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    temporary.write_text("".join(json.dumps(r, default=str) + "\n" for r in rows))
+    os.replace(temporary, path)
+
+
+def read_text(path: Path) -> str:
+    """A small text file given by the user (a URL list); UserError when it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError as error:
+        raise UserError(f"cannot read {path}: {error.strerror}") from None

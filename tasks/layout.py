@@ -2,6 +2,8 @@
 
 <warehouse>/tables/<table>/date=YYYY-MM-DD/<shard>.parquet   published rows
 <warehouse>/tables/runs/<run_id>.parquet                     one file per run
+<warehouse>/tables/fetches/<run_id>.parquet                  what a run fetched from the web
+<warehouse>/raw/date=YYYY-MM-DD/<time>-<run>.warc.gz         the raw zone: fetched responses
 <warehouse>/_staging/<run_id>/<shard>/<table>.parquet        a run's work before publishing
 <warehouse>/_manifests/<shard>.json                          a published shard's receipt
 <warehouse>/broadsheet.duckdb                                the views
@@ -29,6 +31,13 @@ class Layout:
 
     def partition_file(self, table: str, day: date, shard: str) -> Path:
         return self.table(table) / f"date={day.isoformat()}" / f"{shard}.parquet"
+
+    def raw(self, day: date) -> Path:
+        """The raw zone: what the fetcher got from the web, as WARC, by fetch date."""
+        return self.root / "raw" / f"date={day.isoformat()}"
+
+    def fetch_file(self, run_id: str) -> Path:
+        return self.table("fetches") / f"{run_id}.parquet"
 
     def run_file(self, run_id: str) -> Path:
         return self.table("runs") / f"{run_id}.parquet"

@@ -1,0 +1,261 @@
+"""Fetching feeds, sitemaps and URL lists from a real HTTP server on 127.0.0.1."""
+
+import gzip
+import json
+import time
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from pathlib import Path
+
+import pytest
+
+from bench.labelled import render
+from tests.conftest import FIXTURES
+from tests.flows.test_archive import run, sql
+from tests.web.server import LoopbackServer, Reply
+
+pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_server")]
+DELAY = 0.3
+PUBLISHED = datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC)
+
+
+@pytest.fixture
+def server():
+    main, other = LoopbackServer("127.0.0.1"), LoopbackServer("127.0.0.2")
+    yield main, other
+    main.close()
+    other.close()
+
+
+def benchmark_pages() -> list[bytes]:
+    return [gzip.decompress(p.read_bytes()) for p in sorted((FIXTURES / "html").glob("*.html.gz"))]
+
+
+def config(tmp_path: Path, **fetch: object) -> Path:
+    settings = {
+        "delay_seconds": DELAY,
+        "timeout_seconds": 2,
+        "page_seconds": 5,
+        "max_retries": 3,
+        "backoff_seconds": 0.1,
+        "allowed_networks": ["127.0.0.1/32"],
+        "user_agent": "BroadsheetTest/1.0 (archive@example.org)",
+        **fetch,
+    }
+    lines = ["[fetch]"] + [f"{k} = {json.dumps(v)}" for k, v in settings.items()]
+    path = tmp_path / "broadsheet.toml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def rss(base: str, paths: list[str], dated: bool = True) -> bytes:
+    items = "".join(
+        f"<item><title>Story {i}</title><link>{base}{p}?utm_source=rss</link>"
+        + (f"<pubDate>{format_datetime(PUBLISHED)}</pubDate>" if dated else "")
+        + "</item>"
+        for i, p in enumerate(paths)
+    )
+    return f'<?xml version="1.0"?><rss version="2.0"><channel>{items}</channel></rss>'.encode()
+
+
+def serve_site(main: LoopbackServer) -> None:
+    pages = benchmark_pages()
+    html = {"Content-Type": "text/html; charset=utf-8"}
+    for i, page in enumerate(pages):
+        main.routes[f"/news/{i}"] = Reply(200, page, html)
+    undated, _ = render(
+        "site.example", "An undated story", ["A plain story with no date. " * 20], PUBLISHED
+    )
+    main.routes["/undated"] = Reply(200, undated.encode(), html)
+    main.routes["/robots.txt"] = Reply(
+        200, b"User-agent: *\nDisallow: /private/\n", {"Content-Type": "text/plain"}
+    )
+    main.routes["/private/secret"] = Reply(200, pages[0], html)
+
+    feed_paths = [f"/news/{i}" for i in range(18)] + ["/undated", "/private/secret"]
+    main.routes["/feed.xml"] = lambda h: conditional(h, rss(main.base, feed_paths), "v1")
+    sitemap = (
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
+        + "".join(
+            f"<url><loc>{main.base}/news/{i}</loc><news:news><news:publication_date>"
+            f"{PUBLISHED.date()}</news:publication_date></news:news></url>"
+            for i in (17, 18, 19)
+        )
+        + "</urlset>"
+    ).encode()
+    main.routes["/sitemap.xml.gz"] = lambda h: conditional(h, gzip.compress(sitemap), "s1")
+    calls = {"flaky": 0}
+
+    def flaky(handler):
+        calls["flaky"] += 1
+        if calls["flaky"] <= 2:
+            return Reply(500, b"try again")
+        return Reply(200, pages[20], html)
+
+    main.routes["/flaky"] = flaky
+    waits = {"busy": 0}
+
+    def busy(handler):
+        waits["busy"] += 1
+        if waits["busy"] == 1:
+            return Reply(503, b"busy", {"Retry-After": "2"})
+        return Reply(200, pages[21], html)
+
+    main.routes["/busy"] = busy
+
+
+def conditional(handler, body: bytes, etag: str) -> Reply:
+    if handler.headers.get("If-None-Match") == f'"{etag}"':
+        return Reply(304, b"")
+    return Reply(200, body, {"Content-Type": "application/xml", "ETag": f'"{etag}"'})
+
+
+def test_feeds_sitemaps_and_lists_are_fetched_politely_and_incrementally(tmp_path, server):
+    main, _ = server
+    serve_site(main)
+    url_list = tmp_path / "urls.txt"
+    url_list.write_text(f"# extra\n{main.base}/flaky\n{main.base}/busy\n{main.base}/news/3#top\n")
+    args = [
+        "--feed", f"{main.base}/feed.xml",
+        "--sitemap", f"{main.base}/sitemap.xml.gz",
+        "--urls", str(url_list),
+        "-w", str(tmp_path / "w"),
+        "-c", str(config(tmp_path)),
+    ]  # fmt: skip
+    run(*args)
+
+    paths = main.paths()
+    assert "/private/secret" not in paths
+    articles = [p for p in paths if p.startswith("/news/")]
+    assert len(articles) == len(set(articles)) == 20  # each once, tracking parameters dropped
+    assert paths.count("/flaky") == 3 and paths.count("/busy") == 2
+    busy = [h.at for h in main.hits if h.path == "/busy"]
+    assert busy[1] - busy[0] >= 2.0  # Retry-After: 2
+    gaps = [b.at - a.at for a, b in zip(main.hits, main.hits[1:], strict=False)]
+    assert min(gaps) >= DELAY - 0.02
+
+    stored = sql(tmp_path / "w", "SELECT url, title, published_at FROM articles ORDER BY url")
+    assert len(stored) == 23  # 20 news pages, the undated story, flaky and busy
+    undated = next(a for a in stored if a["url"].endswith("/undated"))
+    assert undated["published_at"].startswith("2024-05-06")
+    (failed,) = sql(tmp_path / "w", "SELECT url, status, reason FROM pages WHERE status = 'failed'")
+    assert failed["reason"] == "robots_disallowed"
+
+    # The next night, nothing changed: conditional requests only, nothing fetched again.
+    seen = len(main.hits)
+    run(*args)
+    again = main.hits[seen:]
+    assert {h.path for h in again} <= {
+        "/robots.txt",
+        "/feed.xml",
+        "/sitemap.xml.gz",
+        "/private/secret",
+    }
+    assert all(
+        "If-None-Match" in h.headers for h in again if h.path in ("/feed.xml", "/sitemap.xml.gz")
+    )
+    assert len(sql(tmp_path / "w", "SELECT 1 FROM articles")) == 23
+
+
+def hostile_routes(main: LoopbackServer, other: LoopbackServer) -> list[str]:
+    """Routes that must each end as a failed page; returns their URLs."""
+    chunk = b"<p>" + b"x" * (1 << 20) + b"</p>"
+
+    def huge(handler):  # 50 MB, no Content-Length: the cap must hold while streaming
+        def stream(h):
+            for _ in range(50):
+                h.wfile.write(chunk)
+
+        return Reply(200, headers={"Content-Type": "text/html"}, stream=stream)
+
+    import zlib
+
+    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    zeros = bytes(1 << 20)
+    bomb = b"".join(packer.compress(zeros) for _ in range(200)) + packer.flush()
+    main.routes["/huge"] = huge
+    main.routes["/bomb"] = Reply(
+        200, bomb, {"Content-Type": "text/html", "Content-Encoding": "gzip"}
+    )
+    main.routes["/loop-a"] = Reply(302, headers={"Location": "/loop-b"})
+    main.routes["/loop-b"] = Reply(302, headers={"Location": "/loop-a"})
+    main.routes["/away"] = Reply(302, headers={"Location": f"{other.base}/trap"})
+
+    def slow(handler):
+        time.sleep(4)
+        return Reply(200, b"<html>late</html>", {"Content-Type": "text/html"})
+
+    main.routes["/slow"] = slow
+    main.routes["/missing"] = None
+    main.routes["/report.pdf"] = Reply(200, b"%PDF-1.4", {"Content-Type": "application/pdf"})
+    other.routes["*"] = Reply(200, b"<html>trap</html>", {"Content-Type": "text/html"})
+    return [
+        f"{main.base}/{p}"
+        for p in ("huge", "bomb", "loop-a", "away", "slow", "missing", "report.pdf")
+    ] + [f"{other.base}/direct"]
+
+
+EXPECTED = {
+    "huge": "too_large",
+    "bomb": "too_large",
+    "loop-a": "redirect_loop",
+    "away": "blocked_address",
+    "slow": "timeout",
+    "missing": "http_404",
+    "report.pdf": "not_html",
+    "direct": "blocked_address",
+}
+
+
+def test_hostile_answers_end_as_failed_pages_within_bounded_memory(tmp_path, server):
+    import asyncio
+    import tracemalloc
+
+    from tasks import io
+    from tasks.config import FetchConfig, SourceConfig
+    from tasks.fetching import fetch_night
+
+    main, other = server
+    urls = hostile_routes(main, other)
+    listed = tmp_path / "urls.txt"
+    listed.write_text("\n".join(urls) + "\n")
+    fetch = FetchConfig(
+        delay_seconds=0, timeout_seconds=1, max_retries=1, backoff_seconds=0.1,
+        allowed_networks=("127.0.0.1/32",),
+    )  # fmt: skip
+    sink = io.WarcSink(tmp_path / "raw" / "night.warc.gz")
+    tracemalloc.start()
+    night = asyncio.run(
+        fetch_night(
+            [SourceConfig(kind="urls", path=str(listed))], fetch, sink, "r", {}, lambda u: set()
+        )
+    )
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    sink.close()
+    assert peak < 200 * 1024 * 1024
+    reasons = {row["url"].rsplit("/", 1)[1]: row["reason"] for row in night.rows}
+    assert reasons == EXPECTED
+    assert other.hits == []  # the 127.0.0.2 listener received nothing
+
+    # Through the pipeline (the raw zone as input): each is a failed page with its reason.
+    io.write_jsonl(night.failures, tmp_path / "raw" / "night.failures.jsonl")
+    run(str(tmp_path / "raw"), "-w", str(tmp_path / "w"))
+    pages = sql(tmp_path / "w", "SELECT url, status, reason FROM pages")
+    assert {p["url"].rsplit("/", 1)[1]: (p["status"], p["reason"]) for p in pages} == {
+        name: ("failed", reason) for name, reason in EXPECTED.items()
+    }
+
+
+def test_the_raw_zone_alone_rebuilds_the_same_archive(tmp_path, server):
+    main, _ = server
+    serve_site(main)
+    run("--feed", f"{main.base}/feed.xml", "-w", str(tmp_path / "w"), "-c", str(config(tmp_path)))
+    main.close()  # no network from here on
+    run(str(tmp_path / "w" / "raw"), "-w", str(tmp_path / "again"))
+    query = "SELECT url, title, published_at, body FROM articles ORDER BY url"
+    rebuilt = sql(tmp_path / "again", query)
+    assert len(rebuilt) == 19 and rebuilt == sql(tmp_path / "w", query)
+    failed = "SELECT url, reason FROM pages WHERE status = 'failed' ORDER BY url"
+    assert sql(tmp_path / "again", failed) == sql(tmp_path / "w", failed)
