@@ -7,7 +7,7 @@ from schemas._common import UTC_TIMESTAMP, with_version
 FETCHES = with_version(
     [
         pa.field("url", pa.string(), nullable=False),  # normalised, as a source listed it
-        pa.field("kind", pa.string(), nullable=False),  # feed | sitemap | article
+        pa.field("kind", pa.string(), nullable=False),  # feed | sitemap | urls | robots | article
         pa.field("source", pa.string()),  # the feed, sitemap or list that gave it
         pa.field("fetched_at", UTC_TIMESTAMP, nullable=False),
         pa.field("final_url", pa.string()),  # after redirects

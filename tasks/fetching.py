@@ -71,6 +71,7 @@ class Fetcher:
         self.run_id = run_id
         self.previous = previous
         self.night = Night()
+        client.on_robots = lambda response: self.record(response, "robots", None, {})
 
     def record(
         self, response: Response, kind: str, source: str | None, extra: dict[str, str]

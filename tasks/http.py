@@ -21,6 +21,7 @@ import random
 import socket
 import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -99,6 +100,7 @@ class _Decoder:
 @dataclass
 class _Host:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    robots_lock: asyncio.Lock = field(default_factory=asyncio.Lock)  # one robots.txt fetch
     ready_at: float = 0.0
     delay: float = 0.0
     robots: RobotFileParser | None = None
@@ -128,6 +130,8 @@ class PoliteClient:
         self.allowed = [ipaddress.ip_network(n, strict=False) for n in config.allowed_networks]
         self.hosts: dict[str, _Host] = {}
         self.in_flight = asyncio.Semaphore(config.concurrency)
+        # Told of every robots.txt answer, so the caller can keep it with the rest.
+        self.on_robots: Callable[[Response], None] = lambda response: None
         self.robots_agent = config.user_agent.split("/")[0].split()[0] or "*"
         timeout = httpx.Timeout(config.timeout_seconds)
         self.client = httpx.AsyncClient(
@@ -172,23 +176,31 @@ class PoliteClient:
             self.hosts[netloc] = _Host(delay=self.config.delay_seconds)
         return self.hosts[netloc]
 
-    async def _robots(self, url: str) -> RobotFileParser | None:
+    async def _robots(self, url: str) -> RobotFileParser:
         parts = urlsplit(url)
         host = self._host(parts.netloc)
-        if host.robots is None:
-            robots = RobotFileParser()
-            answer = await self._exchange(f"{parts.scheme}://{parts.netloc}/robots.txt", host)
-            if answer.reason is None and answer.status == 200:
-                robots.parse(answer.content.decode("utf-8", "replace").splitlines())
-            elif answer.status is not None and 400 <= answer.status < 500:
-                robots.parse([])  # no robots.txt: everything is allowed
-            else:
-                robots.parse(["User-agent: *", "Disallow: /"])  # unreachable: nothing this run
-            crawl_delay = robots.crawl_delay(self.robots_agent)
-            if crawl_delay:
-                host.delay = max(host.delay, float(crawl_delay))
-            host.robots = robots
+        async with host.robots_lock:
+            if host.robots is None:
+                host.robots = await self._read_robots(f"{parts.scheme}://{parts.netloc}", host)
         return host.robots
+
+    async def _read_robots(self, origin: str, host: _Host) -> RobotFileParser:
+        """Fetch and parse a host's robots.txt: a 4xx allows everything, an unreachable or
+        failing robots.txt allows nothing this run; a Crawl-delay lengthens the host's delay."""
+        robots = RobotFileParser()
+        answer = await self._exchange(f"{origin}/robots.txt", host)
+        self.on_robots(answer)
+        if answer.reason is None and answer.status == 200:
+            robots.parse(answer.content.decode("utf-8", "replace").splitlines())
+        elif answer.status is not None and 400 <= answer.status < 500:
+            robots.parse([])
+        else:
+            robots.parse(["User-agent: *", "Disallow: /"])
+        crawl_delay = robots.crawl_delay(self.robots_agent)
+        if crawl_delay:
+            host.delay = max(host.delay, float(crawl_delay))
+            host.ready_at = max(host.ready_at, time.monotonic() + host.delay)
+        return robots
 
     async def _exchange(self, url: str, host: _Host, conditional: dict | None = None) -> Response:
         """One URL, no redirects followed, with the host's delay and the retries."""

@@ -177,7 +177,7 @@ def parse_timestamp(value: str | None) -> datetime | None:
 LISTED_PUBLISHED = "Broadsheet-Listed-Published"  # the date the feed or sitemap gave
 LISTED_TITLE = "Broadsheet-Listed-Title"
 FETCH_FAILED = "Broadsheet-Fetch-Failed"  # the response is a failed fetch (http_404, not_html)
-FETCH_KIND = "Broadsheet-Fetch-Kind"  # feed | sitemap | urls | article
+FETCH_KIND = "Broadsheet-Fetch-Kind"  # feed | sitemap | urls | robots | article
 REQUESTED_URI = "Broadsheet-Requested-URI"  # the URL asked for, when redirects led elsewhere
 
 
