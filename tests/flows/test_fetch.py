@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from bench.labelled import render
 from tests.conftest import FIXTURES
 from tests.flows.test_archive import run, sql
 from tests.web.server import LoopbackServer, Reply
@@ -63,10 +62,9 @@ def serve_site(main: LoopbackServer) -> None:
     html = {"Content-Type": "text/html; charset=utf-8"}
     for i, page in enumerate(pages):
         main.routes[f"/news/{i}"] = Reply(200, page, html)
-    undated, _ = render(
-        "site.example", "An undated story", ["A plain story with no date. " * 20], PUBLISHED
-    )
-    main.routes["/undated"] = Reply(200, undated.encode(), html)
+    for number, name in enumerate(("undated", "undated-in-sitemap")):
+        main.routes[f"/{name}"] = Reply(200, undated_page(name, number), html)
+
     main.routes["/robots.txt"] = Reply(
         200, b"User-agent: *\nDisallow: /private/\n", {"Content-Type": "text/plain"}
     )
@@ -82,6 +80,8 @@ def serve_site(main: LoopbackServer) -> None:
             f"{PUBLISHED.date()}</news:publication_date></news:news></url>"
             for i in (17, 18, 19)
         )
+        + f"<url><loc>{main.base}/undated-in-sitemap</loc><news:news><news:publication_date>"
+        + "2024-05-04T10:00:00Z</news:publication_date></news:news></url>"
         + "</urlset>"
     ).encode()
     main.routes["/sitemap.xml.gz"] = lambda h: conditional(h, gzip.compress(sitemap), "s1")
@@ -103,6 +103,19 @@ def serve_site(main: LoopbackServer) -> None:
         return Reply(200, pages[21], html)
 
     main.routes["/busy"] = busy
+
+
+def undated_page(name: str, number: int) -> bytes:
+    """An article that states no date anywhere: its date can only come from its listing.
+    Its text is a benchmark body cut in half, so it copies none of the served pages."""
+    story = json.loads((FIXTURES / "html" / "ground-truth.json").read_text())
+    text = sorted(v["articleBody"] for v in story.values())[3 + number]
+    body = text[: len(text) // 2].split("\n")
+    paragraphs = "".join(f"<p>{p}</p>" for p in body if p.strip())
+    return (
+        f"<html><head><title>{name}</title></head><body><article><h1>{name}</h1>"
+        f"{paragraphs}</article></body></html>"
+    ).encode()
 
 
 def conditional(handler, body: bytes, etag: str) -> Reply:
@@ -136,26 +149,32 @@ def test_feeds_sitemaps_and_lists_are_fetched_politely_and_incrementally(tmp_pat
     assert min(gaps) >= DELAY - 0.02
 
     stored = sql(tmp_path / "w", "SELECT url, title, published_at FROM articles ORDER BY url")
-    assert len(stored) == 23  # 20 news pages, the undated story, flaky and busy
-    undated = next(a for a in stored if a["url"].endswith("/undated"))
-    assert undated["published_at"].startswith("2024-05-06")
+    assert len(stored) == 24  # 20 news pages, two undated stories, flaky and busy
+    dates = {a["url"].rsplit("/", 1)[1]: a["published_at"][:10] for a in stored}
+    assert dates["undated"] == "2024-05-06" and dates["undated-in-sitemap"] == "2024-05-04"
     (failed,) = sql(tmp_path / "w", "SELECT url, status, reason FROM pages WHERE status = 'failed'")
     assert failed["reason"] == "robots_disallowed"
 
     # The next night, nothing changed: conditional requests only, nothing fetched again.
+    pages_before = sql(tmp_path / "w", "SELECT count(*) AS n FROM pages")
     seen = len(main.hits)
     run(*args)
     again = main.hits[seen:]
-    assert {h.path for h in again} <= {
-        "/robots.txt",
-        "/feed.xml",
-        "/sitemap.xml.gz",
-        "/private/secret",
-    }
-    assert all(
-        "If-None-Match" in h.headers for h in again if h.path in ("/feed.xml", "/sitemap.xml.gz")
-    )
-    assert len(sql(tmp_path / "w", "SELECT 1 FROM articles")) == 23
+    assert sorted(h.path for h in again) == ["/feed.xml", "/robots.txt", "/sitemap.xml.gz"]
+    assert all("If-None-Match" in h.headers for h in again if h.path != "/robots.txt")
+    assert sql(tmp_path / "w", "SELECT count(*) AS n FROM pages") == pages_before
+    assert len(sql(tmp_path / "w", "SELECT 1 FROM articles")) == 24
+
+    # A new item in the feed: only it is fetched.
+    feed_paths = [f"/news/{i}" for i in range(18)] + ["/undated", "/private/secret", "/news/22"]
+    main.routes["/feed.xml"] = lambda h: conditional(h, rss(main.base, feed_paths), "v2")
+    seen = len(main.hits)
+    run(*args)
+    fetched = sorted(h.path for h in main.hits[seen:])
+    assert fetched == ["/feed.xml", "/news/22", "/robots.txt", "/sitemap.xml.gz"]
+    assert len(sql(tmp_path / "w", "SELECT 1 FROM articles")) == 25
+    pages_after = sql(tmp_path / "w", "SELECT count(*) AS n FROM pages")
+    assert pages_after[0]["n"] == pages_before[0]["n"] + 1
 
 
 def hostile_routes(main: LoopbackServer, other: LoopbackServer) -> list[str]:
@@ -257,7 +276,7 @@ def test_the_raw_zone_alone_rebuilds_the_same_archive(tmp_path, server):
     run(str(tmp_path / "w" / "raw"), "-w", str(tmp_path / "again"))
     query = "SELECT url, title, published_at, body FROM articles ORDER BY url"
     rebuilt = sql(tmp_path / "again", query)
-    assert len(rebuilt) == 19 and rebuilt == sql(tmp_path / "w", query)
+    assert len(rebuilt) == 19 and rebuilt == sql(tmp_path / "w", query)  # 18 news + undated
     failed = "SELECT url, reason FROM pages WHERE status = 'failed' ORDER BY url"
     assert sql(tmp_path / "again", failed) == sql(tmp_path / "w", failed)
 
