@@ -95,6 +95,9 @@ class FetchConfig(_Frozen):
     )
     concurrency: int = Field(8, ge=1, description="requests in flight, all hosts together")
     obey_robots: bool = True
+    ca_bundle: str | None = Field(
+        None, description="PEM file of certificate authorities to trust instead of certifi's"
+    )
     allowed_networks: tuple[str, ...] = Field(
         (), description="private or loopback ranges that may be fetched, e.g. 127.0.0.1/32"
     )

@@ -12,13 +12,14 @@ cannot send it elsewhere; at most `max_redirects` redirects; bodies are capped w
 stream, before and after decompression.
 
 Failures are returned as a `reason` code, never raised: http_NNN, timeout, too_large,
-robots_disallowed, blocked_address, not_html, redirect_loop, connection_error, bad_url.
+robots_disallowed, blocked_address, not_html, redirect_loop, connection_error, tls_error.
 """
 
 import asyncio
 import ipaddress
 import random
 import socket
+import ssl
 import time
 import zlib
 from collections.abc import Callable
@@ -104,6 +105,17 @@ class _Host:
     ready_at: float = 0.0
     delay: float = 0.0
     robots: RobotFileParser | None = None
+    unreachable: str | None = None  # why robots.txt got no answer at all (timeout, ...)
+
+
+def _is_tls(error: BaseException) -> bool:
+    """Whether a connection failed on its certificate or TLS handshake."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, ssl.SSLError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def retry_after(value: str | None, now: datetime) -> float | None:
@@ -134,11 +146,13 @@ class PoliteClient:
         self.on_robots: Callable[[Response], None] = lambda response: None
         self.robots_agent = config.user_agent.split("/")[0].split()[0] or "*"
         timeout = httpx.Timeout(config.timeout_seconds)
+        trust = ssl.create_default_context(cafile=config.ca_bundle) if config.ca_bundle else True
         self.client = httpx.AsyncClient(
             timeout=timeout,
             follow_redirects=False,
             trust_env=False,
             transport=transport,
+            verify=trust,
             headers={"User-Agent": config.user_agent, "Accept-Encoding": "gzip, deflate"},
         )
 
@@ -196,6 +210,8 @@ class PoliteClient:
             robots.parse([])
         else:
             robots.parse(["User-agent: *", "Disallow: /"])
+            if answer.status is None:
+                host.unreachable = answer.reason
         crawl_delay = robots.crawl_delay(self.robots_agent)
         if crawl_delay:
             host.delay = max(host.delay, float(crawl_delay))
@@ -252,8 +268,8 @@ class PoliteClient:
             answer.reason = failure.reason
         except (TimeoutError, httpx.TimeoutException):
             answer.reason = "timeout"
-        except httpx.HTTPError:
-            answer.reason = "connection_error"
+        except httpx.HTTPError as error:
+            answer.reason = "tls_error" if _is_tls(error) else "connection_error"
         return answer
 
     async def _read(self, response: httpx.Response, answer: Response) -> None:
@@ -297,11 +313,12 @@ class PoliteClient:
                 await self.resolve(parts.host, port)  # refuse before even asking for robots.txt
             except Failure as failure:
                 return Response(url, datetime.now(UTC), failure.reason, final_url=current)
+            host = self._host(urlsplit(current).netloc)
             if self.config.obey_robots:
                 robots = await self._robots(current)
-                if robots is not None and not robots.can_fetch(self.robots_agent, current):
-                    return Response(url, datetime.now(UTC), "robots_disallowed", final_url=current)
-            host = self._host(urlsplit(current).netloc)
+                if not robots.can_fetch(self.robots_agent, current):
+                    reason = host.unreachable or "robots_disallowed"
+                    return Response(url, datetime.now(UTC), reason, final_url=current)
             answer = await self._exchange(current, host, conditional)
             answer.url, answer.final_url, answer.redirects = url, current, hops
             location = answer.header("Location")

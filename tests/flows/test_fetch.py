@@ -315,3 +315,40 @@ def test_a_mistake_in_the_sources_config_is_one_line(tmp_path):
     bad.write_text("[fetch]\ndelay = 2\n")
     result = CliRunner().invoke(app, ["run", "-c", str(bad), "-w", str(tmp_path / "w")])
     assert result.exit_code == 2 and "fetch.delay" in result.output
+
+
+def test_https_goes_to_the_checked_address_and_verifies_the_name(tmp_path):
+    import asyncio
+    import ssl
+
+    import trustme
+
+    from tasks.config import FetchConfig
+    from tasks.http import PoliteClient
+
+    authority = trustme.CA()
+    secure = LoopbackServer()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("localhost").configure_cert(context)
+    secure.socket = context.wrap_socket(secure.socket, server_side=True)
+    secure.routes["/robots.txt"] = Reply(404)
+    secure.routes["/a"] = Reply(200, b"<html>over tls</html>", {"Content-Type": "text/html"})
+    authority.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+    url = f"https://localhost:{secure.server_address[1]}/a"
+    allowed = {"allowed_networks": ("127.0.0.1/32",), "delay_seconds": 0, "max_retries": 0}
+
+    async def get(**settings: object):
+        async with PoliteClient(FetchConfig(**allowed, **settings)) as client:
+            return await client.fetch(url)
+
+    try:
+        trusted = asyncio.run(get(ca_bundle=str(tmp_path / "ca.pem")))
+        assert (trusted.status, trusted.content, trusted.ip) == (
+            200,
+            b"<html>over tls</html>",
+            "127.0.0.1",
+        )
+        assert asyncio.run(get()).reason == "tls_error"  # the test CA is not trusted by default
+        assert {h.headers["Host"] for h in secure.hits} == {f"localhost:{secure.server_address[1]}"}
+    finally:
+        secure.close()
