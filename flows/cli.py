@@ -56,8 +56,9 @@ def _summary(result: dict[str, Any], seconds: float) -> Table:
     if "fetched" in result:
         table.add_row(
             "fetched",
-            f"{result['fetched']} pages, {result.get('fetch_failed', 0)} failed,"
-            f" {result.get('listings_unchanged', 0)} feeds and sitemaps unchanged",
+            f"{result['fetched']} pages, {result.get('fetch_failed', 0)} failed;"
+            f" feeds and sitemaps: {result.get('listings_unchanged', 0)} unchanged,"
+            f" {result.get('listings_failed', 0)} failed (see the fetches table)",
         )
     table.add_row("pages read", str(result.get("read", 0)))
     table.add_row("articles kept", str(result.get("article", 0) - result.get("duplicates", 0)))
@@ -116,6 +117,8 @@ def run(
     extract and clean the articles, store them."""
     for key, value in _PREFECT_DEFAULTS.items():
         os.environ.setdefault(key, value)
+    from pydantic import ValidationError
+
     from flows.settings import load_settings
     from tasks import io
     from tasks.config import SourceConfig
@@ -123,8 +126,12 @@ def run(
     paths = paths or []
     try:
         settings = load_settings(config, warehouse=warehouse)
-        flagged = [SourceConfig(kind="feed", url=u) for u in feed or []]
-        flagged += [SourceConfig(kind="sitemap", url=u) for u in sitemap or []]
+        try:
+            flagged = [SourceConfig(kind="feed", url=u) for u in feed or []]
+            flagged += [SourceConfig(kind="sitemap", url=u) for u in sitemap or []]
+        except ValidationError as error:
+            message = error.errors()[0]["msg"].removeprefix("Value error, ")
+            raise UserError(f"--feed/--sitemap: {message}") from None
         for listed in urls or []:
             if not listed.is_file():
                 raise UserError(f"URL list not found: {listed}")

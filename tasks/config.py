@@ -91,7 +91,7 @@ class FetchConfig(_Frozen):
     max_redirects: int = Field(5, ge=0)
     max_body_bytes: int = Field(10_000_000, gt=0, description="as received; larger is too_large")
     max_decompressed_bytes: int = Field(
-        50_000_000, gt=0, description="after gzip/deflate; larger is too_large"
+        20_000_000, gt=0, description="after gzip/deflate; larger is too_large"
     )
     concurrency: int = Field(8, ge=1, description="requests in flight, all hosts together")
     obey_robots: bool = True
@@ -118,4 +118,6 @@ class SourceConfig(_Frozen):
             raise ValueError("a path source needs a path")
         if self.kind == "urls" and not (self.url or self.path):
             raise ValueError("a urls source needs a url or a path")
+        if self.url and not self.url.lower().startswith(("http://", "https://")):
+            raise ValueError(f"not an http(s) URL: {self.url}")
         return self

@@ -231,4 +231,7 @@ def fetch_sources(
         "fetched": sum(r["reason"] is None for r in articles),
         "fetch_failed": sum(r["reason"] is not None for r in articles),
         "listings_unchanged": sum(r["http_status"] == 304 for r in night.rows),
+        "listings_failed": sum(
+            r["reason"] is not None for r in night.rows if r["kind"] in ("feed", "sitemap", "urls")
+        ),
     }

@@ -79,7 +79,7 @@ class _Decoder:
         else:
             self._zlib = None
         self.limit = limit
-        self.parts: list[bytes] = []
+        self.buffer = bytearray()
         self.size = 0
 
     def feed(self, data: bytes) -> None:
@@ -92,10 +92,10 @@ class _Decoder:
             self.size += len(out)
             if self.size > self.limit:
                 raise Failure("too_large", f"more than {self.limit} bytes decompressed")
-            self.parts.append(out)
+            self.buffer += out
 
     def content(self) -> bytes:
-        return b"".join(self.parts)
+        return bytes(self.buffer)
 
 
 @dataclass

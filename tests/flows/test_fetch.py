@@ -228,39 +228,29 @@ EXPECTED = {
 
 
 def test_hostile_answers_end_as_failed_pages_within_bounded_memory(tmp_path, server):
-    import asyncio
-    import tracemalloc
+    import subprocess
+    import sys
 
     from tasks import io
-    from tasks.config import FetchConfig, SourceConfig
-    from tasks.fetching import fetch_night
 
     main, other = server
-    urls = hostile_routes(main, other)
     listed = tmp_path / "urls.txt"
-    listed.write_text("\n".join(urls) + "\n")
-    fetch = FetchConfig(
-        delay_seconds=0, timeout_seconds=1, max_retries=1, backoff_seconds=0.1,
-        allowed_networks=("127.0.0.1/32",),
+    listed.write_text("\n".join(hostile_routes(main, other)) + "\n")
+    # A process of its own, so its resident memory is the fetch's and nothing else's.
+    warc = tmp_path / "raw" / "n.warc.gz"
+    child = subprocess.run(
+        [sys.executable, "-m", "tests.web.measure_fetch", str(listed), str(warc)],
+        capture_output=True, text=True, check=True, cwd=Path(__file__).parents[2], timeout=120,
     )  # fmt: skip
-    sink = io.WarcSink(tmp_path / "raw" / "night.warc.gz")
-    tracemalloc.start()
-    night = asyncio.run(
-        fetch_night(
-            [SourceConfig(kind="urls", path=str(listed))], fetch, sink, "r", {}, lambda u: set()
-        )
-    )
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    sink.close()
-    assert peak < 200 * 1024 * 1024
-    articles = [row for row in night.rows if row["kind"] == "article"]
+    report = json.loads(child.stdout.strip().splitlines()[-1])
+    assert report["rss_growth_mb"] < 200 and report["python_peak_mb"] < 200, report
+    articles = [row for row in report["rows"] if row["kind"] == "article"]
     reasons = {row["url"].rsplit("/", 1)[1]: row["reason"] for row in articles}
     assert reasons == EXPECTED
     assert other.hits == []  # the 127.0.0.2 listener received nothing
 
     # Through the pipeline (the raw zone as input): each is a failed page with its reason.
-    io.write_jsonl(night.failures, tmp_path / "raw" / "night.failures.jsonl")
+    io.write_jsonl(report["failures"], tmp_path / "raw" / "n.failures.jsonl")
     run(str(tmp_path / "raw"), "-w", str(tmp_path / "w"))
     pages = sql(tmp_path / "w", "SELECT url, status, reason FROM pages")
     assert {p["url"].rsplit("/", 1)[1]: (p["status"], p["reason"]) for p in pages} == {
@@ -352,3 +342,13 @@ def test_https_goes_to_the_checked_address_and_verifies_the_name(tmp_path):
         assert {h.headers["Host"] for h in secure.hits} == {f"localhost:{secure.server_address[1]}"}
     finally:
         secure.close()
+
+
+def test_a_source_that_is_not_a_url_is_one_line(tmp_path):
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    result = CliRunner().invoke(app, ["run", "--feed", "example.org/rss", "-w", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "not an http(s) URL: example.org/rss" in result.output
