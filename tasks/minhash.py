@@ -110,16 +110,6 @@ def word_hashes(text: str) -> np.ndarray:
     )
 
 
-def shingle_hashes(words: np.ndarray, size: int) -> np.ndarray:
-    """32-bit hashes of the distinct `size`-word shingles of one text, from its words' hashes.
-
-    A shingle's hash combines its words' hashes, so the cost is one C call per word rather
-    than one string and one digest per shingle; a text shorter than `size` is one shingle.
-    (segment_shingles does the same for many texts at once.)
-    """
-    return segment_shingles(words, np.array([len(words)]), size)[1]
-
-
 def segment_shingles(
     words: np.ndarray, lengths: np.ndarray, size: int
 ) -> tuple[np.ndarray, np.ndarray]:

@@ -7,7 +7,6 @@ from tasks.minhash import (
     band_keys,
     jaccard,
     segment_shingles,
-    shingle_hashes,
     sign,
     similarity,
     sketch_paragraphs,
@@ -25,10 +24,15 @@ TEXT = (
 TEXTS = [TEXT, "", "short line", TEXT[:60], "Comments"]
 
 
+def shingle_hashes(text: str, size: int) -> np.ndarray:
+    words = word_hashes(text)
+    return segment_shingles(words, np.array([len(words)]), size)[1]
+
+
 def datasketch_signature(text: str, scheme: Scheme) -> np.ndarray:
     """The reference: one datasketch MinHash per text, fed its shingle hashes."""
     reference = MinHash(num_perm=scheme.num_perm, seed=scheme.seed, scheme=HASHING, hashfunc=int)
-    reference.update_batch(shingle_hashes(word_hashes(text), scheme.shingle_words))
+    reference.update_batch(shingle_hashes(text, scheme.shingle_words))
     return reference.hashvalues
 
 
@@ -57,7 +61,7 @@ def test_an_article_signature_is_the_minimum_of_its_paragraph_shares():
     assert np.array_equal(np.frombuffer(own[0], "<u4"), datasketch_signature(TEXT, PARAGRAPHS))
     union = MinHash(num_perm=128, seed=1, scheme=HASHING, hashfunc=int)
     for text in TEXTS:
-        union.update_batch(shingle_hashes(word_hashes(text), 5))
+        union.update_batch(shingle_hashes(text, 5))
     assert np.array_equal(np.minimum.reduce(shares), union.hashvalues)
 
 
