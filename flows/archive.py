@@ -7,6 +7,7 @@ from typing import Any
 
 import pyarrow as pa
 from prefect import flow, get_run_logger, unmapped
+from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
@@ -19,6 +20,7 @@ from tasks.pages import extract_shard
 from tasks.publish import ensure_tables, publish_run
 from tasks.shards import Shard, plan_shards
 from warehouse.build import build_views
+from warehouse.report import run_report
 
 
 class ShardFailed(RuntimeError):
@@ -37,7 +39,7 @@ def _run_row(
     totals: dict[str, int],
     status: str,
     shards: int,
-    seconds: float,
+    seconds: dict[str, float],
 ) -> pa.Table:
     skipped = sum(v for k, v in totals.items() if k.startswith("skipped_"))
     row = {
@@ -61,7 +63,12 @@ def _run_row(
         "error_pages": totals.get("error_page", 0),
         "not_articles": totals.get("not_article", 0),
         "failed": totals.get("failed", 0),
-        "seconds": seconds,
+        "pages_fetched": totals.get("fetched", 0),
+        "fetch_failed": totals.get("fetch_failed", 0),
+        "fetch_seconds": seconds.get("fetch", 0.0),
+        "extract_seconds": seconds.get("extract", 0.0),
+        "publish_seconds": seconds.get("publish", 0.0),
+        "seconds": seconds["run"],
     }
     return pa.Table.from_pylist([row], schema=RUNS)
 
@@ -93,8 +100,10 @@ def archive(
 
     fetched: dict[str, Any] = {"inputs": []}
     web = [s for s in sources or [] if s.kind != "path"]
+    stage = time.monotonic()
     if web:
         fetched = fetch_sources(web, fetch or FetchConfig(), warehouse, run_id)
+    seconds = {"fetch": time.monotonic() - stage}
     local = [s.path for s in sources or [] if s.kind == "path" and s.path]
     files, skipped_files = io.discover_inputs([*inputs, *local, *fetched["inputs"]])
     shards = plan_shards(files, run.pages_per_shard)
@@ -103,6 +112,7 @@ def archive(
     totals |= {k: v for k, v in fetched.items() if k != "inputs"}
     logger.info("%d input files in %d shards, %d to do", len(files), len(shards), len(todo))
 
+    stage = time.monotonic()
     futures = extract_shard.map(
         todo,
         warehouse=warehouse,
@@ -119,15 +129,25 @@ def archive(
         except Exception as error:
             failures.append(f"{shard.label} ({shard.files[0].path}): {error}")
     pool.shutdown()
+    seconds["extract"] = time.monotonic() - stage
 
+    stage = time.monotonic()
     _add(totals, publish_run(warehouse, run_id, done, dedup))
+    seconds["publish"] = time.monotonic() - stage
     status = "failed" if failures else "completed"
+    seconds["run"] = time.monotonic() - clock
     io.write_parquet(
-        _run_row(run_id, started, inputs, totals, status, len(shards), time.monotonic() - clock),
+        _run_row(run_id, started, inputs, totals, status, len(shards), seconds),
         RUNS,
         layout.run_file(run_id),
     )
     build_views(layout.database, layout.root / "tables")
+    report = run_report(layout.database, run_id)
+    if failures:
+        report += "\n\n## Failed shards\n\n" + "\n".join(f"- {f}" for f in failures)
+    create_markdown_artifact(
+        markdown=report, key="broadsheet-run-report", description=f"Broadsheet run {run_id}"
+    )
     if failures:
         raise ShardFailed("shard failed: " + "; ".join(failures))
     return {"run_id": run_id, **totals}

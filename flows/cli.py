@@ -239,5 +239,56 @@ def sql(
     _print_rows(columns, rows, format)
 
 
+def _bytes(count: int) -> str:
+    size = float(count)
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} TB"
+
+
+@app.command()
+def status(
+    warehouse: WarehouseOption = None,
+    config: ConfigOption = None,
+    last: Annotated[int, typer.Option(help="How many runs to list")] = 10,
+) -> None:
+    """Show the last runs and the size of the archive; exit 1 when the last run failed."""
+    from flows.settings import load_settings
+    from tasks.layout import Layout
+    from warehouse.report import archive_status
+
+    try:
+        settings = load_settings(config, warehouse=warehouse)
+    except UserError as error:
+        _fail(str(error))
+    layout = Layout(settings.warehouse)
+    if not layout.database.exists():
+        _fail(
+            f"no archive at {settings.warehouse}: run `broadsheet run` first, or pass --warehouse"
+        )
+    found = archive_status(layout.database, layout.root / "tables", last)
+    runs = Table(title="Last runs", title_justify="left")
+    for column in ("run", "started", "status", "pages", "articles", "duplicates", "failed", "s"):
+        runs.add_column(column)
+    for run_id, started, state, *counts in found["runs"]:
+        colour = "green" if state == "completed" else "red"
+        runs.add_row(
+            str(run_id)[:8],
+            f"{started:%Y-%m-%d %H:%M}",
+            f"[{colour}]{state}[/]",
+            *(str(c) for c in counts),
+        )
+    out.print(runs)
+    out.print(
+        f"archive: {found['articles']} articles, {found['pages']} pages, {found['sites']} sites,"
+        f" {_bytes(found['parquet_bytes'])} of Parquet in {settings.warehouse}",
+        highlight=False,
+    )
+    if found["runs"] and found["runs"][0][2] != "completed":
+        raise typer.Exit(1)
+
+
 if __name__ == "__main__":
     app()

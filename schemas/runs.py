@@ -26,6 +26,11 @@ RUNS = with_version(
         pa.field("error_pages", pa.int64(), nullable=False),
         pa.field("not_articles", pa.int64(), nullable=False),
         pa.field("failed", pa.int64(), nullable=False),
+        pa.field("pages_fetched", pa.int64(), nullable=False),  # from feeds, sitemaps, lists
+        pa.field("fetch_failed", pa.int64(), nullable=False),
+        pa.field("fetch_seconds", pa.float64(), nullable=False),
+        pa.field("extract_seconds", pa.float64(), nullable=False),
+        pa.field("publish_seconds", pa.float64(), nullable=False),
         pa.field("seconds", pa.float64(), nullable=False),
     ],
     "runs",

@@ -4,7 +4,7 @@
 <warehouse>/tables/runs/<run_id>.parquet                     one file per run
 <warehouse>/tables/fetches/<run_id>.parquet                  what a run fetched from the web
 <warehouse>/raw/date=YYYY-MM-DD/<time>-<run>.warc.gz         the raw zone: fetched responses
-<warehouse>/_staging/<run_id>/<shard>/<table>.parquet        a run's work before publishing
+<warehouse>/_staging/<shard>/<table>.parquet                 a shard's work before publishing
 <warehouse>/_manifests/<shard>.json                          a published shard's receipt
 <warehouse>/broadsheet.duckdb                                the views
 """
@@ -42,11 +42,13 @@ class Layout:
     def run_file(self, run_id: str) -> Path:
         return self.table("runs") / f"{run_id}.parquet"
 
-    def staging(self, run_id: str) -> Path:
-        return self.root / "_staging" / run_id
+    def staging(self, shard: str) -> Path:
+        """Where a shard task leaves its rows for publishing. It depends on the shard alone,
+        so a retry of the run, or a later run, redoes a shard in the same place."""
+        return self.root / "_staging" / shard
 
-    def staged_file(self, run_id: str, shard: str, table: str) -> Path:
-        return self.staging(run_id) / shard / f"{table}.parquet"
+    def staged_file(self, shard: str, table: str) -> Path:
+        return self.staging(shard) / f"{table}.parquet"
 
     def manifest(self, shard: str) -> Path:
         return self.root / "_manifests" / f"{shard}.json"

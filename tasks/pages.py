@@ -201,5 +201,5 @@ def extract_shard(
         dedup_config,
     )
     for name, table in rows.tables().items():
-        io.write_parquet(table, table.schema, layout.staged_file(run_id, shard.key, name))
+        io.write_parquet(table, table.schema, layout.staged_file(shard.key, name))
     return dict(rows.counts)

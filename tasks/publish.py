@@ -310,7 +310,7 @@ def publish_shards(
     """
     staged = {
         shard: {
-            name: io.read_parquet(layout.staged_file(run_id, shard, name), schema)
+            name: io.read_parquet(layout.staged_file(shard, name), schema)
             for name, schema in STAGED.items()
         }
         for shard in shards
@@ -368,5 +368,6 @@ def publish_run(
     layout = Layout(Path(warehouse))
     ensure_tables(layout)
     totals = publish_shards(layout, run_id, shards, config)
-    io.remove_tree(layout.staging(run_id))
+    for shard in shards:
+        io.remove_tree(layout.staging(shard))
     return totals

@@ -21,5 +21,10 @@ SELECT
     error_pages,
     not_articles,
     failed,
+    pages_fetched,
+    fetch_failed,
+    fetch_seconds,
+    extract_seconds,
+    publish_seconds,
     seconds
 FROM read_parquet('${tables}/runs/*.parquet', hive_partitioning = false);
