@@ -239,6 +239,26 @@ def sql(
     _print_rows(columns, rows, format)
 
 
+@app.command()
+def serve(warehouse: WarehouseOption = None, config: ConfigOption = None) -> None:
+    """Register the nightly deployment (schedule from broadsheet.toml) with the Prefect server
+    at PREFECT_API_URL and run its flow runs until interrupted."""
+    from flows.settings import load_settings
+
+    try:
+        settings = load_settings(config, warehouse=warehouse)
+    except UserError as error:
+        _fail(str(error))
+    if not os.environ.get("PREFECT_API_URL"):
+        _fail(
+            "serve needs a Prefect server: start one with `prefect server start`, then set"
+            " PREFECT_API_URL=http://127.0.0.1:4200/api (see the README)"
+        )
+    from flows.nightly import serve_nightly
+
+    serve_nightly(settings)
+
+
 def _bytes(count: int) -> str:
     size = float(count)
     for unit in ("B", "KB", "MB", "GB"):

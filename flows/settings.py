@@ -16,7 +16,14 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from tasks.config import DedupConfig, ExtractConfig, FetchConfig, RunConfig, SourceConfig
+from tasks.config import (
+    DedupConfig,
+    ExtractConfig,
+    FetchConfig,
+    RunConfig,
+    ScheduleConfig,
+    SourceConfig,
+)
 from tasks.io import UserError
 
 DEFAULT_CONFIG = Path("broadsheet.toml")
@@ -35,6 +42,7 @@ class Settings(BaseSettings):
     dedup: DedupConfig = DedupConfig()
     fetch: FetchConfig = FetchConfig()
     sources: list[SourceConfig] = []
+    schedule: ScheduleConfig = ScheduleConfig()
 
     @classmethod
     def settings_customise_sources(

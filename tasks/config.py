@@ -121,3 +121,11 @@ class SourceConfig(_Frozen):
         if self.url and not self.url.lower().startswith(("http://", "https://")):
             raise ValueError(f"not an http(s) URL: {self.url}")
         return self
+
+
+class ScheduleConfig(_Frozen):
+    """When `broadsheet serve` runs the nightly archive."""
+
+    cron: str = Field("0 2 * * *", description="cron expression: minute hour day month weekday")
+    timezone: str | None = Field(None, description="IANA zone, e.g. Europe/Paris; default: local")
+    deployment: str = Field("nightly", description="the deployment's name in Prefect")

@@ -1,0 +1,204 @@
+"""The nightly deployment against a real `prefect server` on 127.0.0.1: schedule, a run from the
+API, a failed shard, the UI's Retry, the report artifact and `broadsheet status`."""
+
+import gzip
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tasks.io import discover_inputs
+from tasks.layout import Layout
+from tasks.shards import plan_shards
+from tests.conftest import FIXTURES
+from tests.flows.test_archive import run, sql
+
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("prefect_server")]
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop a process group by PID: SIGTERM, a grace period, then SIGKILL."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=15)
+
+
+def wait_for(check, seconds: float, what: str):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.5)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture
+def prefect(tmp_path):
+    """A real Prefect server on a free loopback port, in its own home; stopped by PID."""
+    port = free_port()
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")},
+        "PREFECT_HOME": str(tmp_path / "prefect-home"),
+        "PREFECT_SERVER_API_PORT": str(port),
+        "PREFECT_SERVER_API_HOST": "127.0.0.1",
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_UI_ENABLED": "false",
+    }
+    server = subprocess.Popen(
+        [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    api = f"http://127.0.0.1:{port}/api"
+
+    def healthy() -> bool:
+        try:
+            return httpx.get(f"{api}/health", timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    try:
+        wait_for(healthy, 120, "the Prefect server")
+        yield api, {**env, "PREFECT_API_URL": api, "PREFECT_RUNNER_POLL_FREQUENCY": "2"}
+    finally:
+        stop(server)
+
+
+def three_inputs(folder: Path) -> list[Path]:
+    pages = sorted((FIXTURES / "html").glob("*.html.gz"))[:9]
+    folder.mkdir()
+    paths = []
+    for number in range(3):
+        path = folder / f"night-{number}.jsonl"
+        lines = [
+            json.dumps(
+                {
+                    "url": f"https://news{number}.example/{page.stem}",
+                    "html": gzip.decompress(page.read_bytes()).decode("utf-8", "replace"),
+                    "fetched_at": f"2025-03-0{number + 1}T06:00:00Z",
+                }
+            )
+            for page in pages[number * 3 : number * 3 + 3]
+        ]
+        path.write_text("\n".join(lines) + "\n")
+        paths.append(path)
+    return paths
+
+
+def state(api: str, flow_run: str) -> dict:
+    return httpx.get(f"{api}/flow_runs/{flow_run}", timeout=10).json()["state"]
+
+
+def finished(api: str, flow_run: str):
+    current = state(api, flow_run)
+    return current if current["type"] in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED") else None
+
+
+def test_nightly_deployment_runs_fails_on_one_shard_and_retries_only_that(tmp_path, prefect):
+    api, env = prefect
+    inputs = three_inputs(tmp_path / "inputs")
+    warehouse = tmp_path / "w"
+    config = tmp_path / "broadsheet.toml"
+    config.write_text(
+        f'warehouse = "{warehouse}"\n[schedule]\ncron = "0 2 * * *"\ntimezone = "Europe/Paris"\n'
+        f'[[sources]]\nkind = "path"\npath = "{tmp_path / "inputs"}"\n'
+    )
+    serving = subprocess.Popen(
+        [str(BIN / "broadsheet"), "serve", "-c", str(config)],
+        env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # fmt: skip
+    try:
+        deployment = wait_for(
+            lambda: (
+                (
+                    r := httpx.get(f"{api}/deployments/name/broadsheet-archive/nightly", timeout=5)
+                ).status_code
+                == 200
+                and r.json()
+            ),
+            90,
+            "the nightly deployment",
+        )
+        (schedule,) = deployment["schedules"]
+        assert schedule["schedule"]["cron"] == "0 2 * * *"
+        assert schedule["schedule"]["timezone"] == "Europe/Paris" and schedule["active"]
+
+        # A plain file where the third shard's staging folder must go: an I/O fault.
+        files, _ = discover_inputs([str(p) for p in inputs])
+        third = next(
+            s for s in plan_shards(files, 500) if s.files[0].path.endswith("night-2.jsonl")
+        )
+        blocker = Layout(warehouse).staging(third.key)
+        blocker.parent.mkdir(parents=True)
+        blocker.write_text("in the way")
+
+        created = httpx.post(f"{api}/deployments/{deployment['id']}/create_flow_run", json={})
+        flow_run = created.json()["id"]
+        failed = wait_for(lambda: finished(api, flow_run), 240, "the first run")
+        assert failed["type"] == "FAILED" and "night-2.jsonl" in failed["message"]
+        status = subprocess.run([str(BIN / "broadsheet"), "status", "-w", str(warehouse)], env=env)
+        assert status.returncode == 1
+
+        blocker.unlink()
+        retry = {"type": "SCHEDULED", "name": "AwaitingRetry", "message": "Retry from the UI"}
+        httpx.post(f"{api}/flow_runs/{flow_run}/set_state", json={"state": retry, "force": True})
+        wait_for(lambda: state(api, flow_run)["type"] != "FAILED", 30, "the retry to start")
+        done = wait_for(lambda: finished(api, flow_run), 240, "the retry")
+        assert done["type"] == "COMPLETED"
+    finally:
+        stop(serving)
+
+    tasks = httpx.post(
+        f"{api}/task_runs/filter", json={"flow_runs": {"id": {"any_": [flow_run]}}}
+    ).json()
+    shard_runs = [
+        t
+        for t in tasks
+        if t["task_key"].startswith("extract_shard") or t["name"].startswith("extract-shard")
+    ]
+    assert len(shard_runs) == 4  # three on the first attempt, only the failed one again
+    (row,) = sql(
+        warehouse, f"SELECT shards, shards_skipped, status FROM runs WHERE run_id = '{flow_run}'"
+    )
+    assert row == {"shards": 3, "shards_skipped": 2, "status": "completed"}
+    assert (
+        subprocess.run(
+            [str(BIN / "broadsheet"), "status", "-w", str(warehouse)], env=env
+        ).returncode
+        == 0
+    )
+
+    artifacts = httpx.post(
+        f"{api}/artifacts/filter", json={"artifacts": {"flow_run_id": {"any_": [flow_run]}}}
+    ).json()
+    reports = [a["data"] for a in artifacts if a["key"] == "broadsheet-run-report"]
+    assert reports and "pages read" in reports[-1] and "Time per stage" in reports[-1]
+
+    clean = tmp_path / "clean"
+    run(str(tmp_path / "inputs"), "-w", str(clean))
+    query = (
+        "SELECT p.url, p.status, p.reason, a.title, a.body FROM pages p"
+        " LEFT JOIN articles a ON a.article_id = p.article_id ORDER BY p.url"
+    )
+    assert sql(warehouse, query) == sql(clean, query)
+    shutil.rmtree(tmp_path / "prefect-home", ignore_errors=True)
