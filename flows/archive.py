@@ -88,9 +88,11 @@ def archive(
     dedup: DedupConfig | None = None,
     sources: list[SourceConfig] | None = None,
     fetch: FetchConfig | None = None,
+    reprocess: bool = False,
 ) -> dict[str, Any]:
     """Fetch `sources` into the raw zone, then load, extract, clean, deduplicate and publish
-    them and `inputs` into the `warehouse` folder."""
+    them and `inputs` into the `warehouse` folder. With `reprocess`, shards archived before
+    are extracted again and their rows replaced (after an upgrade of the extraction)."""
     logger = get_run_logger()
     dedup = dedup or DedupConfig()
     started, clock = datetime.now(UTC), time.monotonic()
@@ -107,13 +109,14 @@ def archive(
     local = [s.path for s in sources or [] if s.kind == "path" and s.path]
     files, skipped_files = io.discover_inputs([*inputs, *local, *fetched["inputs"]])
     shards = plan_shards(files, run.pages_per_shard)
-    todo = pending_shards(layout, shards)
+    todo = shards if reprocess else pending_shards(layout, shards)
     totals = {"shards_skipped": len(shards) - len(todo), "skipped_files": len(skipped_files)}
     totals |= {k: v for k, v in fetched.items() if k != "inputs"}
     logger.info("%d input files in %d shards, %d to do", len(files), len(shards), len(todo))
 
     stage = time.monotonic()
-    futures = extract_shard.map(
+    shard_task = extract_shard.with_options(retries=run.task_retries)
+    futures = shard_task.map(
         todo,
         warehouse=warehouse,
         run_id=run_id,
@@ -142,6 +145,7 @@ def archive(
         layout.run_file(run_id),
     )
     build_views(layout.database, layout.root / "tables")
+    io.prune_files(layout.results, run.keep_results_days)
     report = run_report(layout.database, run_id)
     if failures:
         report += "\n\n## Failed shards\n\n" + "\n".join(f"- {f}" for f in failures)

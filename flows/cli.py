@@ -3,6 +3,7 @@
 import csv
 import json
 import os
+import shlex
 import sys
 import time
 from enum import StrEnum
@@ -27,7 +28,9 @@ _PREFECT_DEFAULTS = {
     "PREFECT_LOGGING_LEVEL": "WARNING",
 }
 
-_RETRY_HINT = "fix the cause, then run the same command again: finished shards are kept and skipped"
+_RETRY_HINT = (
+    "fix the cause, then run the same command again (finished shards are kept and skipped)"
+)
 
 WarehouseOption = Annotated[
     Path | None,
@@ -107,6 +110,21 @@ def run(
     urls: Annotated[
         list[Path] | None, typer.Option(help="A file of URLs, one per line (repeatable)")
     ] = None,
+    date: Annotated[
+        str | None,
+        typer.Option(
+            help="Process the raw zone of a past night, or of nights FROM..TO (YYYY-MM-DD);"
+            " fetches nothing"
+        ),
+    ] = None,
+    reprocess: Annotated[
+        bool,
+        typer.Option(
+            "--reprocess",
+            help="Extract inputs already archived again and replace their rows (after an"
+            " upgrade); with no PATH and no --date, the whole raw zone; fetches nothing",
+        ),
+    ] = False,
     warehouse: WarehouseOption = None,
     config: ConfigOption = None,
     workers: Annotated[
@@ -137,6 +155,9 @@ def run(
                 raise UserError(f"URL list not found: {listed}")
             flagged.append(SourceConfig(kind="urls", path=str(listed)))
         settings = settings.model_copy(update={"sources": [*settings.sources, *flagged]})
+        if date or reprocess:
+            paths = [*paths, *_raw_nights(settings.warehouse, date, need=not paths)]
+            settings = settings.model_copy(update={"sources": []})
         files, _ = io.discover_inputs([str(p) for p in paths])
         if not files and not settings.sources:
             raise UserError(
@@ -149,10 +170,46 @@ def run(
             )
     except UserError as error:
         _fail(str(error))
-    _run_pipeline(settings, [str(p) for p in paths])
+    _keep_results_in(settings.warehouse)
+    _run_pipeline(settings, [str(p) for p in paths], reprocess)
 
 
-def _run_pipeline(settings: Any, inputs: list[str]) -> None:
+def _keep_results_in(warehouse: Path) -> None:
+    """Prefect's persisted task results go into the warehouse (`_results`), where each run
+    prunes them; set before Prefect is imported, which reads it once."""
+    from tasks.layout import Layout
+
+    os.environ.setdefault("PREFECT_LOCAL_STORAGE_PATH", str(Layout(warehouse.resolve()).results))
+
+
+def _raw_nights(warehouse: Path, dates: str | None, need: bool) -> list[Path]:
+    """The raw-zone folders of the nights in `dates` (one day, or FROM..TO), or all of them."""
+    from datetime import date as day
+
+    from tasks.layout import Layout
+
+    raw = Layout(warehouse).root / "raw"
+    if dates is None:
+        nights = sorted(raw.glob("date=*")) if raw.exists() else []
+    else:
+        first, _, last = dates.partition("..")
+        try:
+            start, end = day.fromisoformat(first), day.fromisoformat(last or first)
+        except ValueError:
+            raise UserError(
+                f"--date {dates}: expected YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD"
+            ) from None
+        nights = [
+            folder
+            for folder in sorted(raw.glob("date=*"))
+            if start.isoformat() <= folder.name.removeprefix("date=") <= end.isoformat()
+        ]
+    if need and not nights:
+        raise UserError(f"no fetched nights in {raw} for {dates or 'any date'}")
+    return nights
+
+
+def _run_pipeline(settings: Any, inputs: list[str], reprocess: bool = False) -> None:
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from flows.archive import archive
@@ -178,10 +235,12 @@ def _run_pipeline(settings: Any, inputs: list[str]) -> None:
                 dedup=settings.dedup,
                 sources=settings.sources,
                 fetch=settings.fetch,
+                reprocess=reprocess,
             )
         except Exception as error:
             progress.install(None)
-            _fail(f"{error}\n  {_RETRY_HINT}")
+            again = shlex.join(["broadsheet", *sys.argv[1:]])
+            _fail(f"{error}\n  {_RETRY_HINT}: {again}")
         progress.install(None)
     out.print(_summary(result, time.monotonic() - started))
     out.print(
@@ -254,6 +313,7 @@ def serve(warehouse: WarehouseOption = None, config: ConfigOption = None) -> Non
             "serve needs a Prefect server: start one with `prefect server start`, then set"
             " PREFECT_API_URL=http://127.0.0.1:4200/api (see the README)"
         )
+    _keep_results_in(settings.warehouse)
     from flows.nightly import serve_nightly
 
     serve_nightly(settings)

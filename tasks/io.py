@@ -415,6 +415,11 @@ def existing_values(
     return set(found.column(column).to_pylist())
 
 
+def remove_file(path: Path) -> None:
+    """Remove a file written by this module, if it exists."""
+    path.unlink(missing_ok=True)
+
+
 def remove_tree(folder: Path) -> None:
     """Remove a folder of files written by this module (staging), if it exists."""
     if not folder.exists():
@@ -506,3 +511,16 @@ def read_text(path: Path) -> str:
         return path.read_text(encoding="utf-8", errors="replace")
     except OSError as error:
         raise UserError(f"cannot read {path}: {error.strerror}") from None
+
+
+def prune_files(folder: Path, older_than_days: float) -> int:
+    """Delete the files under `folder` last modified more than `older_than_days` ago."""
+    if not folder.exists():
+        return 0
+    cutoff = datetime.now(UTC).timestamp() - older_than_days * 86400
+    pruned = 0
+    for path in folder.rglob("*"):
+        if path.is_file() and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            pruned += 1
+    return pruned

@@ -6,6 +6,7 @@
 <warehouse>/raw/date=YYYY-MM-DD/<time>-<run>.warc.gz         the raw zone: fetched responses
 <warehouse>/_staging/<shard>/<table>.parquet                 a shard's work before publishing
 <warehouse>/_manifests/<shard>.json                          a published shard's receipt
+<warehouse>/_results/                                        Prefect's persisted task results
 <warehouse>/broadsheet.duckdb                                the views
 """
 
@@ -49,6 +50,11 @@ class Layout:
 
     def staged_file(self, shard: str, table: str) -> Path:
         return self.staging(shard) / f"{table}.parquet"
+
+    @property
+    def results(self) -> Path:
+        """Prefect's persisted task results (small: counts), pruned after some days."""
+        return self.root / "_results"
 
     def manifest(self, shard: str) -> Path:
         return self.root / "_manifests" / f"{shard}.json"

@@ -8,7 +8,6 @@ from typing import Any
 
 import pyarrow as pa
 from prefect import task
-from prefect.cache_policies import NO_CACHE
 
 from schemas import ARTICLES, PAGES, STAGED_PARAGRAPHS
 from tasks import io
@@ -180,7 +179,9 @@ def published_page_lookup(layout: Layout, shard_key: str) -> Callable[[list[str]
     return lambda ids: io.existing_values(files, PAGES, "page_id", ids)
 
 
-@task(name="extract-shard", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
+# The result (a few counts) is persisted: a retry of the same flow run, after a later step
+# failed, finds it and skips the shard (the default cache key holds the flow run id).
+@task(name="extract-shard", retries=2, retry_delay_seconds=2, persist_result=True)
 def extract_shard(
     shard: Shard,
     warehouse: str,

@@ -333,6 +333,10 @@ def publish_shards(
             path = layout.partition_file(name, day, shard)
             io.write_parquet(part, TABLES[name], path)
             files.append(str(path.relative_to(layout.root)))
+        # A shard done again (reprocessed) drops the files of its earlier version it no longer has.
+        earlier = (io.read_json(layout.manifest(shard)) or {}).get("files", [])
+        for stale in sorted(set(earlier) - set(files)):
+            io.remove_file(layout.root / stale)
         io.write_json(
             {"shard": shard, "run_id": run_id, "files": sorted(files)}, layout.manifest(shard)
         )

@@ -2,6 +2,7 @@
 
 import gzip
 import json
+import shutil
 import time
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -269,6 +270,21 @@ def test_the_raw_zone_alone_rebuilds_the_same_archive(tmp_path, server):
     assert len(rebuilt) == 19 and rebuilt == sql(tmp_path / "w", query)  # 18 news + undated
     failed = "SELECT url, reason FROM pages WHERE status = 'failed' ORDER BY url"
     assert sql(tmp_path / "again", failed) == sql(tmp_path / "w", failed)
+
+    # A past night by its date, and the whole raw zone extracted again in place.
+    (night,) = [p.name.removeprefix("date=") for p in (tmp_path / "w" / "raw").iterdir()]
+    shutil.copytree(tmp_path / "w" / "raw", tmp_path / "by-date" / "raw")  # a backfill
+    run("--date", night, "-w", str(tmp_path / "by-date"))
+    assert sql(tmp_path / "by-date", query) == rebuilt
+    pages = "SELECT page_id, status, reason, article_id FROM pages ORDER BY page_id"
+    before = sql(tmp_path / "w", pages)
+    run("--reprocess", "-w", str(tmp_path / "w"))
+    assert sql(tmp_path / "w", query) == rebuilt and sql(tmp_path / "w", pages) == before
+    (last,) = sql(
+        tmp_path / "w",
+        "SELECT shards_skipped, pages_known FROM runs ORDER BY started_at DESC LIMIT 1",
+    )
+    assert last == {"shards_skipped": 0, "pages_known": 0}
 
 
 def test_crawl_delay_in_robots_txt_is_obeyed(server):
