@@ -12,7 +12,7 @@ from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from schemas import RUNS
-from tasks import io, pool
+from tasks import io, pool, progress
 from tasks.config import DedupConfig, ExtractConfig, FetchConfig, RunConfig, SourceConfig
 from tasks.fetching import fetch_sources
 from tasks.layout import Layout
@@ -104,6 +104,7 @@ def archive(
     web = [s for s in sources or [] if s.kind != "path"]
     stage = time.monotonic()
     if web:
+        progress.stage("fetching")
         fetched = fetch_sources(web, fetch or FetchConfig(), warehouse, run_id)
     seconds = {"fetch": time.monotonic() - stage}
     local = [s.path for s in sources or [] if s.kind == "path" and s.path]
@@ -115,6 +116,7 @@ def archive(
     logger.info("%d input files in %d shards, %d to do", len(files), len(shards), len(todo))
 
     stage = time.monotonic()
+    progress.stage("extracting")
     shard_task = extract_shard.with_options(retries=run.task_retries)
     futures = shard_task.map(
         todo,
@@ -135,6 +137,7 @@ def archive(
     seconds["extract"] = time.monotonic() - stage
 
     stage = time.monotonic()
+    progress.stage("deduplicating and publishing")
     _add(totals, publish_run(warehouse, run_id, done, dedup))
     seconds["publish"] = time.monotonic() - stage
     status = "failed" if failures else "completed"

@@ -224,8 +224,10 @@ def _run_pipeline(settings: Any, inputs: list[str], reprocess: bool = False) -> 
         console=err,
         transient=True,
     ) as bar:
-        job = bar.add_task("extracting", total=None)
-        progress.install(lambda n: bar.advance(job, n))
+        job = bar.add_task("starting", total=None)
+        progress.install(
+            lambda n: bar.advance(job, n), lambda name: bar.update(job, description=name)
+        )
         try:
             result = archive(
                 inputs=inputs,

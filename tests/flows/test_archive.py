@@ -183,3 +183,20 @@ def test_a_shard_redone_after_a_crash_is_not_a_copy_of_itself(tmp_path):
     run(str(SEED), "-w", str(warehouse))
     assert sql(warehouse, "SELECT * EXCLUDE (run_id) FROM pages") == first  # the redo's run
     assert len(sql(warehouse, "SELECT * FROM articles")) == 1
+
+
+def test_a_failed_shard_names_itself_and_the_command_to_run_again(tmp_path):
+    from tasks.io import discover_inputs
+    from tasks.layout import Layout
+    from tasks.shards import plan_shards
+
+    files, _ = discover_inputs([str(SEED)])
+    (shard,) = plan_shards(files, 500)
+    blocker = Layout(tmp_path / "w").staging(shard.key)
+    blocker.parent.mkdir(parents=True)
+    blocker.write_text("a plain file where the shard's folder must go")
+    result = runner.invoke(app, ["run", str(SEED), "-w", str(tmp_path / "w")])
+    assert result.exit_code == 2
+    assert SEED.name in result.output and "run the same command again" in result.output
+    blocker.unlink()
+    assert "articles kept" in run(str(SEED), "-w", str(tmp_path / "w"))

@@ -104,8 +104,22 @@ def three_inputs(folder: Path) -> list[Path]:
     return paths
 
 
+def post(url: str, body: dict) -> object:
+    """POST to the API as the UI does, riding out a busy SQLite server (HTTP 503)."""
+
+    def attempt() -> object:
+        answer = httpx.post(url, json=body, timeout=10)
+        if answer.status_code >= 500:
+            return None
+        assert answer.status_code < 300, (answer.status_code, answer.text)
+        return answer.json()
+
+    return wait_for(attempt, 60, f"POST {url}")
+
+
 def state(api: str, flow_run: str) -> dict:
-    return httpx.get(f"{api}/flow_runs/{flow_run}", timeout=10).json()["state"]
+    answer = httpx.get(f"{api}/flow_runs/{flow_run}", timeout=10)
+    return answer.json()["state"] if answer.status_code == 200 else {"type": "UNKNOWN"}
 
 
 def finished(api: str, flow_run: str):
@@ -152,8 +166,8 @@ def test_nightly_deployment_runs_fails_on_one_shard_and_retries_only_that(tmp_pa
         blocker.parent.mkdir(parents=True)
         blocker.write_text("in the way")
 
-        created = httpx.post(f"{api}/deployments/{deployment['id']}/create_flow_run", json={})
-        flow_run = created.json()["id"]
+        created = post(f"{api}/deployments/{deployment['id']}/create_flow_run", {})
+        flow_run = created["id"]  # type: ignore[index]
         failed = wait_for(lambda: finished(api, flow_run), 240, "the first run")
         assert failed["type"] == "FAILED" and "night-2.jsonl" in failed["message"]
         status = subprocess.run([str(BIN / "broadsheet"), "status", "-w", str(warehouse)], env=env)
@@ -161,16 +175,17 @@ def test_nightly_deployment_runs_fails_on_one_shard_and_retries_only_that(tmp_pa
 
         blocker.unlink()
         retry = {"type": "SCHEDULED", "name": "AwaitingRetry", "message": "Retry from the UI"}
-        httpx.post(f"{api}/flow_runs/{flow_run}/set_state", json={"state": retry, "force": True})
+        post(f"{api}/flow_runs/{flow_run}/set_state", {"state": retry, "force": True})
         wait_for(lambda: state(api, flow_run)["type"] != "FAILED", 30, "the retry to start")
         done = wait_for(lambda: finished(api, flow_run), 240, "the retry")
         assert done["type"] == "COMPLETED"
     finally:
         stop(serving)
+    # Stopping serve leaves the schedule active.
+    after = httpx.get(f"{api}/deployments/{deployment['id']}", timeout=10).json()
+    assert not after["paused"] and after["schedules"][0]["active"]
 
-    tasks = httpx.post(
-        f"{api}/task_runs/filter", json={"flow_runs": {"id": {"any_": [flow_run]}}}
-    ).json()
+    tasks = post(f"{api}/task_runs/filter", {"flow_runs": {"id": {"any_": [flow_run]}}})
     shard_runs = [
         t
         for t in tasks
@@ -188,9 +203,9 @@ def test_nightly_deployment_runs_fails_on_one_shard_and_retries_only_that(tmp_pa
         == 0
     )
 
-    artifacts = httpx.post(
-        f"{api}/artifacts/filter", json={"artifacts": {"flow_run_id": {"any_": [flow_run]}}}
-    ).json()
+    artifacts = post(
+        f"{api}/artifacts/filter", {"artifacts": {"flow_run_id": {"any_": [flow_run]}}}
+    )
     reports = [a["data"] for a in artifacts if a["key"] == "broadsheet-run-report"]
     assert reports and "pages read" in reports[-1] and "Time per stage" in reports[-1]
 
@@ -202,3 +217,41 @@ def test_nightly_deployment_runs_fails_on_one_shard_and_retries_only_that(tmp_pa
     )
     assert sql(warehouse, query) == sql(clean, query)
     shutil.rmtree(tmp_path / "prefect-home", ignore_errors=True)
+
+
+def test_a_restart_after_missed_nights_runs_once(tmp_path, prefect):
+    api, env = prefect
+    inputs = three_inputs(tmp_path / "inputs")
+    config = tmp_path / "broadsheet.toml"
+    config.write_text(
+        f'warehouse = "{tmp_path / "w"}"\n[[sources]]\nkind = "path"\npath = "{inputs[0].parent}"\n'
+    )
+
+    def start() -> subprocess.Popen:
+        return subprocess.Popen(
+            [str(BIN / "broadsheet"), "serve", "-c", str(config)],
+            env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )  # fmt: skip
+
+    def deployment() -> dict:
+        answer = httpx.get(f"{api}/deployments/name/broadsheet-archive/nightly", timeout=5)
+        return answer.json() if answer.status_code == 200 else {}
+
+    serving = start()
+    found = wait_for(deployment, 90, "the nightly deployment")
+    stop(serving)
+    nights = []
+    for days_ago in (3, 2, 1):  # three nights the schedule fired while serve was down
+        when = time.strftime("%Y-%m-%dT02:00:00Z", time.gmtime(time.time() - days_ago * 86400))
+        late = {"type": "SCHEDULED", "state_details": {"scheduled_time": when}}
+        nights.append(
+            post(f"{api}/deployments/{found['id']}/create_flow_run", {"state": late})["id"]
+        )  # type: ignore[index]
+    serving = start()
+    try:
+        newest = wait_for(lambda: finished(api, nights[-1]), 240, "the newest missed night")
+    finally:
+        stop(serving)
+    assert newest["type"] == "COMPLETED"
+    assert [state(api, run)["type"] for run in nights[:-1]] == ["CANCELLED", "CANCELLED"]

@@ -118,3 +118,20 @@ def test_every_table_round_trips_through_parquet(tmp_path, name):
     io.write_parquet(table, schema, path)
     assert io.read_parquet(path, schema).schema.equals(schema)
     assert not list(tmp_path.glob(".*tmp"))
+
+
+def test_old_result_files_are_pruned(tmp_path):
+    import os
+    import time
+
+    from tasks.io import prune_files
+
+    old, new = tmp_path / "a" / "old", tmp_path / "new"
+    old.parent.mkdir()
+    old.write_text("x")
+    new.write_text("y")
+    month_ago = time.time() - 30 * 86400
+    os.utime(old, (month_ago, month_ago))
+    assert prune_files(tmp_path, 14) == 1
+    assert not old.exists() and new.exists()
+    assert prune_files(tmp_path / "missing", 14) == 0
