@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import pyarrow as pa
 from prefect import task
@@ -137,11 +138,7 @@ class Fetcher:
                 await self.listing("sitemap", child, depth + 1)
 
     def add(self, found: Listing, source: str) -> None:
-        for item in found.items:
-            try:
-                url = normalise_url(item.url)
-            except BadUrl:
-                continue
+        for url, item in listed_pages(found, source):
             self.night.items.setdefault(url, (item, source))
 
     async def article(self, url: str, item: Item, source: str) -> None:
@@ -151,6 +148,19 @@ class Fetcher:
         if item.title:
             extra[io.LISTED_TITLE] = " ".join(item.title.split())[:500]
         self.record(await self.client.fetch(url), "article", source, extra)
+
+
+def listed_pages(found: Listing, source: str) -> list[tuple[str, Item]]:
+    """The pages a listing gives, as (normalised URL, item); relative links are read against
+    the listing's own URL, and what is not an http(s) URL is left out."""
+    base = source if source.startswith(("http://", "https://")) else ""
+    pages = []
+    for item in found.items:
+        try:
+            pages.append((normalise_url(urljoin(base, item.url)), item))
+        except BadUrl:
+            continue
+    return pages
 
 
 async def fetch_night(

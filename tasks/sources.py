@@ -84,6 +84,7 @@ def _xml_root(body: bytes) -> etree._Element:
         except (OSError, EOFError, zlib.error) as error:
             raise BadSource(f"broken gzip ({error})") from None
     _refuse_entities(body)
+    body = body.lstrip(b"\xef\xbb\xbf \t\r\n")  # a BOM or blank lines before the declaration
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=True
     )

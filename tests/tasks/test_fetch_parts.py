@@ -71,3 +71,17 @@ def test_retry_after_in_seconds_or_as_a_date():
     later = (now + timedelta(seconds=30)).strftime("%a, %d %b %Y %H:%M:%S GMT")
     assert retry_after(later, now) == 30.0
     assert retry_after("soon", now) is None
+
+
+def test_a_sitemap_with_blank_lines_before_its_declaration_is_read():
+    body = b'\xef\xbb\xbf\n\n<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>https://x.org/a</loc></url></urlset>'
+    assert [i.url for i in parse_sitemap(body).items] == ["https://x.org/a"]
+
+
+def test_relative_feed_links_are_read_against_the_feed():
+    from tasks.fetching import listed_pages
+    from tasks.sources import Item, Listing
+
+    found = Listing(items=[Item("/news/1"), Item("https://y.org/2"), Item("mailto:x@y.org")])
+    urls = [url for url, _ in listed_pages(found, "https://x.org/feed")]
+    assert urls == ["https://x.org/news/1", "https://y.org/2"]
