@@ -3,7 +3,7 @@
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pyarrow as pa
 from prefect import flow, get_run_logger, unmapped
@@ -21,6 +21,17 @@ from tasks.publish import ensure_tables, publish_run
 from tasks.shards import Shard, plan_shards
 from warehouse.build import build_views
 from warehouse.report import run_report
+
+
+def on_cluster(address: str | None) -> Any:
+    """The archive flow, with its tasks sent to the Dask scheduler at `address` if one is given
+    (prefect-dask's DaskTaskRunner); as it is otherwise."""
+    if not address:
+        return archive
+    from prefect_dask import DaskTaskRunner
+
+    runner = cast(Any, DaskTaskRunner(address=address))  # a TaskRunner; its stubs disagree
+    return archive.with_options(task_runner=runner)
 
 
 class ShardFailed(RuntimeError):

@@ -130,6 +130,10 @@ def run(
     workers: Annotated[
         int | None, typer.Option(help="Extraction processes [default: one per core]")
     ] = None,
+    dask_address: Annotated[
+        str | None,
+        typer.Option(help="Run the shard tasks on the Dask cluster at tcp://HOST:PORT"),
+    ] = None,
 ) -> None:
     """Fetch the sources (flags and broadsheet.toml), load every input found under PATHS,
     extract and clean the articles, store them."""
@@ -164,10 +168,10 @@ def run(
                 "nothing to do: give input paths (WARC/ARC, .html, .jsonl or .txt), or sources"
                 " (--feed, --sitemap, --urls, or [[sources]] in broadsheet.toml)"
             )
-        if workers is not None:
-            settings = settings.model_copy(
-                update={"run": settings.run.model_copy(update={"workers": workers})}
-            )
+        flags = {"workers": workers, "dask_address": dask_address}
+        given = {k: v for k, v in flags.items() if v is not None}
+        if given:
+            settings = settings.model_copy(update={"run": settings.run.model_copy(update=given)})
     except UserError as error:
         _fail(str(error))
     _keep_results_in(settings.warehouse)
@@ -212,7 +216,7 @@ def _raw_nights(warehouse: Path, dates: str | None, need: bool) -> list[Path]:
 def _run_pipeline(settings: Any, inputs: list[str], reprocess: bool = False) -> None:
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from flows.archive import archive
+    from flows.archive import on_cluster
     from tasks import progress
 
     started = time.monotonic()
@@ -229,7 +233,7 @@ def _run_pipeline(settings: Any, inputs: list[str], reprocess: bool = False) -> 
             lambda n: bar.advance(job, n), lambda name: bar.update(job, description=name)
         )
         try:
-            result = archive(
+            result = on_cluster(settings.run.dask_address)(
                 inputs=inputs,
                 warehouse=str(settings.warehouse.resolve()),
                 extract=settings.extract,

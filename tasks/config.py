@@ -36,6 +36,9 @@ class RunConfig(_Frozen):
     workers: int = Field(0, ge=0, description="extraction processes; 0 means one per core")
     concurrent_shards: int = Field(2, ge=1, description="shards read and written at once")
     task_retries: int = Field(2, ge=0, description="retries of a shard on transient errors")
+    dask_address: str | None = Field(
+        None, description="tcp://HOST:PORT of a Dask scheduler to run the shard tasks on"
+    )
     keep_results_days: float = Field(
         14, ge=0, description="Prefect task results older than this are deleted after a run"
     )
