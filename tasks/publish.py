@@ -22,6 +22,9 @@ from tasks.config import DedupConfig
 from tasks.layout import Layout
 from tasks.minhash import Scheme, article_scheme, paragraph_scheme
 
+# The column that ties a row to the page it came from (an article's id is its page's id).
+_ROW_KEYS = {"pages": "page_id", "paragraphs": "page_id"}
+
 
 def colliding_pages(pages_by_shard: dict[str, list[str]]) -> dict[str, set[str]]:
     """Page ids staged by more than one shard: every shard but the first (by key) drops them."""
@@ -282,10 +285,9 @@ def by_day(tables: dict[str, pa.Table]) -> dict[tuple[str, date], pa.Table]:
             strict=True,
         )
     }
-    keys = {"pages": "page_id", "articles": "article_id", "paragraphs": "page_id"}
     parts: dict[tuple[str, date], pa.Table] = {}
     for name, table in tables.items():
-        days = [day_of_page[k] for k in table[keys.get(name, "article_id")].to_pylist()]
+        days = [day_of_page[k] for k in table[_ROW_KEYS.get(name, "article_id")].to_pylist()]
         for day in sorted(set(days)):
             mask = pa.array([d == day for d in days])
             parts[(name, day)] = table.filter(mask)
@@ -294,9 +296,9 @@ def by_day(tables: dict[str, pa.Table]) -> dict[tuple[str, date], pa.Table]:
 
 def _shard_rows(rows: dict[str, pa.Table], page_ids: list[str]) -> dict[str, pa.Table]:
     """The rows of a run that belong to the shard that staged `page_ids`."""
-    keys = {"pages": "page_id", "paragraphs": "page_id"}
     return {
-        name: only(table, keys.get(name, "article_id"), page_ids) for name, table in rows.items()
+        name: only(table, _ROW_KEYS.get(name, "article_id"), page_ids)
+        for name, table in rows.items()
     }
 
 
@@ -318,7 +320,8 @@ def publish_shards(
     dropped = colliding_pages({s: t["pages"]["page_id"].to_pylist() for s, t in staged.items()})
     for shard, ids in dropped.items():
         staged[shard] = {
-            name: without(table, "page_id", ids) for name, table in staged[shard].items()
+            name: without(table, _ROW_KEYS.get(name, "article_id"), ids)
+            for name, table in staged[shard].items()
         }
     run = {
         name: pa.concat_tables([schema.empty_table(), *(t[name] for t in staged.values())])

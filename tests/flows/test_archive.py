@@ -200,3 +200,18 @@ def test_a_failed_shard_names_itself_and_the_command_to_run_again(tmp_path):
     assert SEED.name in result.output and "run the same command again" in result.output
     blocker.unlink()
     assert "articles kept" in run(str(SEED), "-w", str(tmp_path / "w"))
+
+
+def test_the_same_records_in_two_files_are_archived_once(tmp_path):
+    """Two shards that stage the same pages (a crawl saved twice) publish them once."""
+    import shutil
+
+    for name in ("first.warc.gz", "second.warc.gz"):
+        shutil.copy(FIXTURES / "warc" / "warcfile.warc.gz", tmp_path / name)
+    run(
+        str(tmp_path / "first.warc.gz"), str(tmp_path / "second.warc.gz"), "-w", str(tmp_path / "w")
+    )
+    pages = sql(tmp_path / "w", "SELECT page_id FROM pages")
+    assert len(pages) == len({p["page_id"] for p in pages}) == 16
+    articles = sql(tmp_path / "w", "SELECT article_id FROM articles")
+    assert len(articles) == len({a["article_id"] for a in articles})
