@@ -27,6 +27,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 FORMATS = ("warc", "html", "jsonl", "text")
+_MAX_FIRST_LINE = 16 * 1024 * 1024  # a JSONL line holds a whole page
 _SUFFIXES = {
     ".warc": "warc",
     ".arc": "warc",
@@ -91,9 +92,18 @@ def sniff_format(path: Path) -> str | None:
         return "warc"
     if stripped.startswith((b"<!doctype html", b"<html")) or b"<html" in stripped[:512]:
         return "html"
-    if stripped.startswith(b"{"):
-        return "jsonl"
+    if stripped.startswith(b"{") and _first_line_is_object(path):
+        return "jsonl"  # a pretty-printed .json document is not one
     return None
+
+
+def _first_line_is_object(path: Path) -> bool:
+    try:
+        with _open(str(path)) as stream:
+            line = stream.readline(_MAX_FIRST_LINE)
+        return isinstance(json.loads(line), dict)
+    except (OSError, EOFError, zlib.error, ValueError):
+        return False
 
 
 def _input_file(path: Path, fmt: str) -> InputFile:

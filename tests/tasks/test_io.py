@@ -98,12 +98,15 @@ def test_discover_inputs(tmp_path):
     (tmp_path / "sub" / "page.html.gz").write_bytes(gzip.compress(b"<html></html>"))
     (tmp_path / "notes.pdf").write_bytes(b"%PDF-1.4")
     (tmp_path / "capture").write_bytes(b"WARC/1.0\r\n")
+    (tmp_path / "dump").write_text('{"url": "https://x.org/", "text": "a capture"}\n')
+    (tmp_path / "metadata.json").write_text('{\n  "pages": 3\n}\n')  # JSON, not JSONL
     files, skipped = io.discover_inputs([str(tmp_path)])
     assert sorted((Path(f.path).name, f.format) for f in files) == [
         ("capture", "warc"),
+        ("dump", "jsonl"),
         ("page.html.gz", "html"),
     ]
-    assert skipped == [str(tmp_path / "notes.pdf")]
+    assert sorted(skipped) == [str(tmp_path / "metadata.json"), str(tmp_path / "notes.pdf")]
     with pytest.raises(io.UserError, match="input not found"):
         io.discover_inputs([str(tmp_path / "missing")])
     with pytest.raises(io.UserError, match="unknown input format"):
