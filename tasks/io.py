@@ -11,7 +11,7 @@ import os
 import re
 import uuid
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from io import BytesIO
@@ -389,9 +389,13 @@ def read_parquet(path: Path, schema: pa.Schema) -> pa.Table:
     return pq.read_table(path, schema=schema)
 
 
-def parquet_files(folder: Path) -> list[Path]:
-    """The visible Parquet files under `folder`, in a stable order."""
-    return sorted(p for p in folder.rglob("*.parquet") if not p.name.startswith("."))
+def parquet_files(folder: Path, leave_out: Iterable[str] = ()) -> list[Path]:
+    """The visible Parquet files under `folder`, in a stable order, leaving out those named
+    after the shards in `leave_out` (a shard redone must not meet its own published rows)."""
+    skipped = set(leave_out)
+    return sorted(
+        p for p in folder.rglob("*.parquet") if not p.name.startswith(".") and p.stem not in skipped
+    )
 
 
 def matching_rows(

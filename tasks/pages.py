@@ -175,7 +175,7 @@ def build_shard_rows(
 
 def published_page_lookup(layout: Layout, shard_key: str) -> Callable[[list[str]], set[str]]:
     """A lookup of page ids already published by other shards (a shard may redo its own)."""
-    files = [f for f in io.parquet_files(layout.table("pages")) if f.stem != shard_key]
+    files = io.parquet_files(layout.table("pages"), leave_out=[shard_key])
     return lambda ids: io.existing_values(files, PAGES, "page_id", ids)
 
 

@@ -72,7 +72,7 @@ class Archive:
         self.own = set(shards)
 
     def files(self, table: str) -> list[Path]:
-        return [f for f in io.parquet_files(self.layout.table(table)) if f.stem not in self.own]
+        return io.parquet_files(self.layout.table(table), leave_out=self.own)
 
     def signatures_like(self, queries: pa.Table, scheme: Scheme, whole: bool) -> pa.Table:
         """Archived signatures (whole bodies or paragraphs) sharing a band with `queries`."""
