@@ -69,23 +69,30 @@ def load_corpus(corpus: Path) -> tuple[dict[str, str], list[Page]]:
     return bodies, real
 
 
-def archive_nights(pages: list[Page], root: Path) -> tuple[Path, dict[str, Page]]:
-    """Archive the set over two nights; return the warehouse and the page of each source."""
+def archive_nights(
+    pages: list[Page], root: Path, files_per_night: int = 1, dedup: DedupConfig | None = None
+) -> tuple[Path, dict[str, Page]]:
+    """Archive the set over two nights, each night cut into `files_per_night` JSONL files (one
+    shard each); return the warehouse and the page of each source."""
     originals = [p for p in pages if p.kind == "original"]
     copies = [p for p in pages if p.kind != "original"]
     nights = [originals + copies[::2], copies[1::2]]
     warehouse = root / "warehouse"
     by_source = {}
     for night, batch in enumerate(nights, start=1):
-        path = root / f"night-{night}.jsonl"
-        write_jsonl(batch, path)
-        by_source.update({f"{path}:{line}": page for line, page in enumerate(batch, start=1)})
+        paths = []
+        for part in range(files_per_night):
+            path = root / f"night-{night}-{part}.jsonl"
+            share = batch[part::files_per_night]
+            write_jsonl(share, path)
+            by_source.update({f"{path}:{n}": page for n, page in enumerate(share, start=1)})
+            paths.append(str(path))
         archive(
-            inputs=[str(path)],
+            inputs=paths,
             warehouse=str(warehouse),
             extract=ExtractConfig(),
             run=RunConfig(),
-            dedup=DedupConfig(),
+            dedup=dedup or DedupConfig(),
         )
     pool.shutdown()
     return warehouse, by_source

@@ -13,11 +13,12 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from schemas import RUNS
 from tasks import io, pool, progress
+from tasks.compact import compact_archive, recover, release_shards
 from tasks.config import DedupConfig, ExtractConfig, FetchConfig, RunConfig, SourceConfig
 from tasks.fetching import fetch_sources
 from tasks.layout import Layout
 from tasks.pages import extract_shard
-from tasks.publish import ensure_tables, publish_run
+from tasks.publish import ensure_tables, is_published, publish_run
 from tasks.shards import Shard, plan_shards
 from warehouse.build import build_views
 from warehouse.report import run_report
@@ -85,8 +86,8 @@ def _run_row(
 
 
 def pending_shards(layout: Layout, shards: list[Shard]) -> list[Shard]:
-    """The shards that have no manifest yet, i.e. are not archived."""
-    return [s for s in shards if io.read_json(layout.manifest(s.key)) is None]
+    """The shards not archived yet."""
+    return [s for s in shards if not is_published(layout, s.key)]
 
 
 # Shard tasks mostly wait on the extraction processes; two at a time keep them fed.
@@ -110,6 +111,8 @@ def archive(
     run_id = str(flow_run.id or "local")
     layout = Layout(Path(warehouse))
     ensure_tables(layout)
+    if interrupted := recover(layout):
+        logger.warning(interrupted)
 
     fetched: dict[str, Any] = {"inputs": []}
     web = [s for s in sources or [] if s.kind != "path"]
@@ -126,6 +129,8 @@ def archive(
     totals |= {k: v for k, v in fetched.items() if k != "inputs"}
     logger.info("%d input files in %d shards, %d to do", len(files), len(shards), len(todo))
 
+    if reprocess and todo:
+        release_shards(warehouse, todo)
     stage = time.monotonic()
     progress.stage("extracting")
     shard_task = extract_shard.with_options(retries=run.task_retries)
@@ -150,6 +155,8 @@ def archive(
     stage = time.monotonic()
     progress.stage("deduplicating and publishing")
     _add(totals, publish_run(warehouse, run_id, done, dedup))
+    if run.compact:
+        totals["files_compacted"] = compact_archive(warehouse)["files_before"]
     seconds["publish"] = time.monotonic() - stage
     status = "failed" if failures else "completed"
     seconds["run"] = time.monotonic() - clock

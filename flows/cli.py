@@ -325,6 +325,30 @@ def serve(warehouse: WarehouseOption = None, config: ConfigOption = None) -> Non
     serve_nightly(settings)
 
 
+@app.command()
+def compact(warehouse: WarehouseOption = None, config: ConfigOption = None) -> None:
+    """Merge the files that runs leave in each day folder into one sorted file per table
+    (runs do this themselves unless [run] compact = false)."""
+    from flows.settings import load_settings
+    from tasks.compact import compact as compact_days
+    from tasks.layout import Layout
+
+    try:
+        settings = load_settings(config, warehouse=warehouse)
+    except UserError as error:
+        _fail(str(error))
+    layout = Layout(settings.warehouse)
+    if not layout.table("pages").exists():
+        _fail(
+            f"no archive at {settings.warehouse}: run `broadsheet run` first, or pass --warehouse"
+        )
+    done = compact_days(layout)
+    out.print(
+        f"compacted {done['days']} days: {done['files_before']} files became {done['files_after']}",
+        highlight=False,
+    )
+
+
 def _bytes(count: int) -> str:
     size = float(count)
     for unit in ("B", "KB", "MB", "GB"):

@@ -39,6 +39,9 @@ class RunConfig(_Frozen):
     dask_address: str | None = Field(
         None, description="tcp://HOST:PORT of a Dask scheduler to run the shard tasks on"
     )
+    compact: bool = Field(
+        True, description="merge each day's files into one per table after every run"
+    )
     keep_results_days: float = Field(
         14, ge=0, description="Prefect task results older than this are deleted after a run"
     )
@@ -77,6 +80,12 @@ class DedupConfig(_Frozen):
         0.1, gt=0, le=1, description="... and on at least this share of the site's articles"
     )
     seed: int = Field(1, description="MinHash seed; changing it makes old signatures useless")
+    batch_pages: int = Field(
+        5000,
+        ge=1,
+        description="pages decided together; a larger run is decided in groups of this size,"
+        " each against the archive and the groups before it (bounds the memory of publishing)",
+    )
 
 
 class FetchConfig(_Frozen):

@@ -351,7 +351,9 @@ def read_input(item: InputFile, max_bytes: int) -> Iterator[dict[str, Any]]:
         yield record
 
 
-def write_parquet(table: pa.Table, schema: pa.Schema, path: Path) -> None:
+def write_parquet(
+    table: pa.Table, schema: pa.Schema, path: Path, row_group_rows: int | None = None
+) -> None:
     """Write `table` with the declared `schema` so that readers see the old file or the new one.
 
     The file is written beside its target under a hidden temporary name, synced, then renamed.
@@ -360,7 +362,8 @@ def write_parquet(table: pa.Table, schema: pa.Schema, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     try:
-        pq.write_table(table, temporary, **PARQUET_OPTIONS)
+        options = PARQUET_OPTIONS | ({"row_group_size": row_group_rows} if row_group_rows else {})
+        pq.write_table(table, temporary, **options)
         with open(temporary, "rb") as written:
             os.fsync(written.fileno())
         os.replace(temporary, path)

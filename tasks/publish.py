@@ -5,7 +5,7 @@ there); this module reads what they need from the archive and writes what they d
 """
 
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -15,15 +15,12 @@ import pyarrow.compute as pc
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from schemas import ARTICLES, PARAGRAPHS, SIGNATURES, STAGED, TABLES
+from schemas import ARTICLES, PAGES, PARAGRAPHS, ROW_KEYS, SIGNATURES, STAGED, TABLES
 from tasks import dedup, io
 from tasks.columns import listed, only, update_where, without
 from tasks.config import DedupConfig
 from tasks.layout import Layout
 from tasks.minhash import Scheme, article_scheme, paragraph_scheme
-
-# The column that ties a row to the page it came from (an article's id is its page's id).
-_ROW_KEYS = {"pages": "page_id", "paragraphs": "page_id"}
 
 
 def colliding_pages(pages_by_shard: dict[str, list[str]]) -> dict[str, set[str]]:
@@ -287,7 +284,7 @@ def by_day(tables: dict[str, pa.Table]) -> dict[tuple[str, date], pa.Table]:
     }
     parts: dict[tuple[str, date], pa.Table] = {}
     for name, table in tables.items():
-        days = [day_of_page[k] for k in table[_ROW_KEYS.get(name, "article_id")].to_pylist()]
+        days = [day_of_page[k] for k in table[ROW_KEYS[name]].to_pylist()]
         for day in sorted(set(days)):
             mask = pa.array([d == day for d in days])
             parts[(name, day)] = table.filter(mask)
@@ -296,10 +293,21 @@ def by_day(tables: dict[str, pa.Table]) -> dict[tuple[str, date], pa.Table]:
 
 def _shard_rows(rows: dict[str, pa.Table], page_ids: list[str]) -> dict[str, pa.Table]:
     """The rows of a run that belong to the shard that staged `page_ids`."""
-    return {
-        name: only(table, _ROW_KEYS.get(name, "article_id"), page_ids)
-        for name, table in rows.items()
-    }
+    return {name: only(table, ROW_KEYS[name], page_ids) for name, table in rows.items()}
+
+
+def batches(pages: dict[str, int], limit: int) -> list[list[str]]:
+    """The shards (in order) cut into consecutive groups of at most `limit` pages (a shard
+    larger than that is a group of its own)."""
+    groups: list[list[str]] = [[]]
+    size = 0
+    for shard, count in pages.items():
+        if groups[-1] and size + count > limit:
+            groups.append([])
+            size = 0
+        groups[-1].append(shard)
+        size += count
+    return [g for g in groups if g]
 
 
 def publish_shards(
@@ -307,28 +315,51 @@ def publish_shards(
 ) -> dict[str, int]:
     """Decide copies, then move each staged shard into the date partitions of the tables.
 
+    The run is decided in groups of about `config.batch_pages` pages, so memory holds one group
+    (and the matching part of the archive), not the whole night. Each group is decided against
+    the archive and the groups before it, as a night of its own would be.
+
     Each file is replaced atomically and a shard's manifest is written last, so a crash leaves
     either a shard to redo or a finished one; redoing writes the same files again.
     """
+    page_ids = {
+        shard: io.read_parquet(layout.staged_file(shard, "pages"), PAGES)["page_id"].to_pylist()
+        for shard in shards
+    }
+    dropped = colliding_pages(page_ids)
+    totals: Counter[str] = Counter({"pages_collided": sum(map(len, dropped.values()))})
+    groups = batches({s: len(ids) for s, ids in page_ids.items()}, config.batch_pages)
+    for number, group in enumerate(groups):
+        # Shards of later groups are left out too: what a crash left of them is no archive.
+        archive = Archive(layout, [s for later in groups[number:] for s in later])
+        totals.update(_publish_group(layout, run_id, group, dropped, archive, config))
+    return dict(totals)
+
+
+def _publish_group(
+    layout: Layout,
+    run_id: str,
+    shards: list[str],
+    dropped: dict[str, set[str]],
+    archive: Archive,
+    config: DedupConfig,
+) -> dict[str, int]:
     staged = {
         shard: {
-            name: io.read_parquet(layout.staged_file(shard, name), schema)
+            name: without(
+                io.read_parquet(layout.staged_file(shard, name), schema),
+                ROW_KEYS[name],
+                dropped.get(shard, set()),
+            )
             for name, schema in STAGED.items()
         }
         for shard in shards
     }
-    dropped = colliding_pages({s: t["pages"]["page_id"].to_pylist() for s, t in staged.items()})
-    for shard, ids in dropped.items():
-        staged[shard] = {
-            name: without(table, _ROW_KEYS.get(name, "article_id"), ids)
-            for name, table in staged[shard].items()
-        }
     run = {
         name: pa.concat_tables([schema.empty_table(), *(t[name] for t in staged.values())])
         for name, schema in STAGED.items()
     }
-    rows, totals = decide(Archive(layout, shards), run, config)
-    totals["pages_collided"] = sum(map(len, dropped.values()))
+    rows, totals = decide(archive, run, config)
     for shard in shards:
         tables = _shard_rows(rows, staged[shard]["pages"]["page_id"].to_pylist())
         files = []
@@ -344,6 +375,13 @@ def publish_shards(
             {"shard": shard, "run_id": run_id, "files": sorted(files)}, layout.manifest(shard)
         )
     return totals
+
+
+def is_published(layout: Layout, shard: str) -> bool:
+    """Whether `shard` is archived: its manifest is written and it was not released for
+    extraction again (tasks/compact.py release)."""
+    manifest = io.read_json(layout.manifest(shard))
+    return manifest is not None and not manifest.get("released")
 
 
 def ensure_tables(layout: Layout) -> None:

@@ -8,6 +8,7 @@ import pytest
 
 from bench.dedup import archive_nights, quality
 from bench.labelled import build, render
+from tasks.config import DedupConfig
 from tests.conftest import FIXTURES, SEED
 from tests.flows.test_archive import run, sql
 
@@ -164,6 +165,20 @@ def test_labelled_set_meets_the_quality_bar_in_any_order(tmp_path):
     reversed_warehouse, _ = archive_nights(pages[::-1], tmp_path / "b")
     query = "SELECT url, status, reason, article_id FROM pages ORDER BY ALL"
     assert sql(reversed_warehouse, query) == sql(warehouse, query)
+
+
+def test_a_night_decided_in_groups_meets_the_same_bar(tmp_path):
+    """A large night is published in groups of shards (bounded memory); each group is decided
+    against the groups before it, and the quality bar still holds."""
+    truth = json.loads((FIXTURES / "html" / "ground-truth.json").read_text())
+    pages = build({key: value["articleBody"] for key, value in truth.items()})
+    warehouse, by_source = archive_nights(pages, tmp_path, 4, DedupConfig(batch_pages=20))
+    scores = quality(warehouse, by_source)
+    assert scores["precision"] >= 0.98 and scores["recall"] >= 0.95, scores
+    assert scores["furniture left"] <= 0.01 and scores["body kept"] >= 0.98, scores
+    assert scores["bodies with a paragraph twice"] == 0
+    (run,) = sql(warehouse, "SELECT pages_read FROM runs ORDER BY started_at LIMIT 1")
+    assert run["pages_read"] > 20  # so the first night was decided in several groups
 
 
 def test_a_page_of_nothing_but_site_furniture_is_no_article(tmp_path, stories):
