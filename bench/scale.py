@@ -7,7 +7,7 @@ shard each): every copy of a page gets a few words of its own in each paragraph,
 copies are exact or near duplicates, while each of the 181 made-up sites keeps its own furniture
 (navigation, footers) on every copy. Each size runs `broadsheet run` in a fresh warehouse as a
 child process; memory is the peak of the summed resident size of the whole process tree (the
-CLI, its extraction workers and the embedded Prefect server), sampled every 0.1 s. The fixed
+CLI, its extraction workers and the embedded Prefect server), sampled every 0.5 s. The fixed
 cost (a run of one file of 10 pages) is measured in the same run, and the cost per page is given
 both as it is and with the fixed cost taken off.
 """
@@ -16,6 +16,7 @@ import argparse
 import gzip
 import json
 import os
+import random
 import re
 import subprocess
 import sys
@@ -93,15 +94,22 @@ def edited(html: bytes, copy: int) -> bytes:
     return _PARAGRAPH_TEXT.sub(spread, html)
 
 
-def write_inputs(pages: dict[str, bytes], folder: Path, count: int) -> int:
-    """Write `count` pages (edited copies of `pages`) as gzipped JSONL files; return files."""
+def write_inputs(
+    pages: dict[str, bytes], folder: Path, count: int, first_page: int = 0, shuffle: int = 0
+) -> int:
+    """Write pages number `first_page` to `first_page + count` (edited copies of `pages`) as
+    gzipped JSONL files of PAGES_PER_FILE pages; return the number of files. With `shuffle`,
+    the pages are dealt over the files in another order (a new crawl of the same pages)."""
     keys = sorted(pages)
     start = datetime(2026, 1, 1, tzinfo=UTC)
     folder.mkdir(parents=True, exist_ok=True)
+    numbers = list(range(first_page, first_page + count))
+    if shuffle:
+        random.Random(shuffle).shuffle(numbers)
     files = 0
     for first in range(0, count, PAGES_PER_FILE):
         lines = []
-        for n in range(first, min(first + PAGES_PER_FILE, count)):
+        for n in numbers[first : first + PAGES_PER_FILE]:
             copy, site = divmod(n, len(keys))
             key = keys[site]
             day = start + timedelta(days=copy % 60, seconds=n)
@@ -144,7 +152,7 @@ def measured_run(inputs: Path, warehouse: Path) -> tuple[float, int]:
         nonlocal peak
         while not done.is_set():
             peak = max(peak, _tree_rss(process))
-            done.wait(0.1)
+            done.wait(0.5)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from tasks.error_text import is_strong_error, is_weak_error
 from tasks.furniture import trailing_furniture
 from tasks.ids import normalise_text
-from tasks.minhash import jaccard, word_shingles, words_of
+from tasks.minhash import jaccard, shingles_of, words_of
 
 KEPT, REPEATED, BOILERPLATE, ERROR_TEXT = "kept", "repeated", "boilerplate", "error_text"
 # A paragraph of NEAR_REPEAT_WORDS words or more whose 3-word shingles overlap an earlier
@@ -53,16 +53,23 @@ def near_repeats(keys: list[str]) -> set[int]:
     """Indices of paragraphs that nearly repeat an earlier paragraph of the same page."""
     if len(keys) > NEAR_REPEAT_MAX_PARAGRAPHS:
         return set()
+    tokens = [words_of(key) for key in keys]
     shingles = [
-        word_shingles(key, NEAR_REPEAT_SHINGLE) if len(words_of(key)) >= NEAR_REPEAT_WORDS else None
-        for key in keys
+        shingles_of(words, NEAR_REPEAT_SHINGLE) if len(words) >= NEAR_REPEAT_WORDS else None
+        for words in tokens
     ]
     found = set()
     for index, mine in enumerate(shingles):
         if mine is None:
             continue
         for earlier in shingles[:index]:
-            if earlier is not None and jaccard(mine, earlier) >= NEAR_REPEAT_JACCARD:
+            # Jaccard is at most the ratio of the two sizes: most pairs end at this check.
+            if (
+                earlier is not None
+                and min(len(mine), len(earlier))
+                >= NEAR_REPEAT_JACCARD * max(len(mine), len(earlier))
+                and jaccard(mine, earlier) >= NEAR_REPEAT_JACCARD
+            ):
                 found.add(index)
                 break
     return found

@@ -87,8 +87,11 @@ def _band_matrix(table: pa.Table, scheme: Scheme) -> np.ndarray:
     return flat.astype(np.uint64).reshape(len(table), bands)
 
 
-def sharing_a_band(archived: pa.Table, queries: pa.Table, scheme: Scheme) -> pa.Table:
-    """The rows of `archived` that share an LSH band key with any row of `queries`.
+def sharing_a_band(
+    archived: pa.Table, queries: pa.Table, scheme: Scheme, wanted: np.ndarray | None = None
+) -> pa.Table:
+    """The rows of `archived` that share an LSH band key with any row of `queries` (whose
+    query_keys may be given as `wanted`, when many tables are matched against the same queries).
 
     Rows signed with the same shingles, permutations and seed but another banding (the
     threshold changed) get their band keys recomputed; rows signed otherwise are left out.
@@ -108,12 +111,25 @@ def sharing_a_band(archived: pa.Table, queries: pa.Table, scheme: Scheme) -> pa.
         current = pa.concat_tables([current, other])
     if len(current) == 0:
         return current
-    wanted = _band_matrix(queries, scheme)
-    mine = _band_matrix(current, scheme)
-    hit = np.zeros(len(current), dtype=bool)
-    for band in range(mine.shape[1]):
-        hit |= np.isin(mine[:, band], wanted[:, band])
+    if wanted is None:
+        wanted = query_keys(queries, scheme)
+    hit = has_any_key(_band_matrix(current, scheme), wanted)
     return current.filter(pa.array(hit))
+
+
+def query_keys(queries: pa.Table, scheme: Scheme) -> np.ndarray:
+    """The distinct band keys of `queries`, sorted (band keys differ between bands, so one
+    array serves all bands)."""
+    return np.unique(_band_matrix(queries, scheme))
+
+
+def has_any_key(keys: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
+    """For each row of a (rows, bands) key matrix, whether any key is in `sorted_keys`."""
+    if len(sorted_keys) == 0:
+        return np.zeros(len(keys), dtype=bool)
+    flat = keys.reshape(-1)
+    at = np.minimum(np.searchsorted(sorted_keys, flat), len(sorted_keys) - 1)
+    return (sorted_keys[at] == flat).reshape(keys.shape).any(axis=1)
 
 
 # --- articles ----------------------------------------------------------------------------
@@ -209,11 +225,11 @@ def tracked_paragraphs(paragraphs: pa.Table) -> pa.Table:
     return paragraphs.filter(pc.and_(keep, pc.is_valid(paragraphs["article_id"])))
 
 
-def _ranks(keys: list[tuple]) -> np.ndarray:
-    """The position of each key in sorted order."""
-    order = sorted(range(len(keys)), key=keys.__getitem__)
-    ranks = np.empty(len(keys), dtype=np.int64)
-    ranks[order] = np.arange(len(keys))
+def _ranks(table: pa.Table, keys: list[str]) -> np.ndarray:
+    """The position of each row of `table` in the order of its columns `keys`."""
+    order = pc.sort_indices(table, [(k, "ascending") for k in keys]).to_numpy()
+    ranks = np.empty(len(table), dtype=np.int64)
+    ranks[order] = np.arange(len(table))
     return ranks
 
 
@@ -237,10 +253,12 @@ def band_pairs(queries: pa.Table, index: pa.Table, scheme: Scheme) -> np.ndarray
         )
 
     joined = exploded(queries, "query").join(exploded(index, "other"), ["band", "key"])
-    pairs = np.column_stack([joined["query"].to_numpy(), joined["other"].to_numpy()]).astype(
-        np.int64
+    # One integer per pair, so that dropping pairs found in several bands is a 1-D unique.
+    codes = np.unique(
+        joined["query"].to_numpy().astype(np.int64) * len(index)
+        + joined["other"].to_numpy().astype(np.int64)
     )
-    return np.unique(pairs, axis=0) if len(pairs) else pairs.reshape(0, 2)
+    return np.column_stack([codes // len(index), codes % len(index)]).astype(np.int64)
 
 
 def first_sightings(new: pa.Table, archived: pa.Table, scheme: Scheme) -> dict[tuple, str]:
@@ -251,29 +269,35 @@ def first_sightings(new: pa.Table, archived: pa.Table, scheme: Scheme) -> dict[t
     """
     if len(new) == 0:
         return {}
-    both = pa.concat_tables([archived, new])
-    articles = both["article_id"].to_pylist()
-    seen = both["first_seen_at"].to_pylist()
+    both = pa.concat_tables([archived, new]).select(
+        ["article_id", "first_seen_at", "minhash", "bands"]
+    )
+    is_new = np.arange(len(both)) >= len(archived)
     ranks = _ranks(
-        [(i >= len(archived), seen[i].isoformat(), articles[i]) for i in range(len(both))]
+        both.append_column("is_new", pa.array(is_new)),
+        ["is_new", "first_seen_at", "article_id"],
     )
     pairs = band_pairs(new, both, scheme)
     query, other = pairs[:, 0], pairs[:, 1]
     mine = query + len(archived)
-    article_codes = np.unique(np.array(articles, dtype=object), return_inverse=True)[1]
+    article_codes = pc.dictionary_encode(both["article_id"]).combine_chunks().indices.to_numpy()
     keep = (article_codes[other] != article_codes[mine]) & (ranks[other] < ranks[mine])
     query, other = query[keep], other[keep]
     signatures = signature_matrix(both)
     agree = np.count_nonzero(signatures[query + len(archived)] == signatures[other], axis=1)
     confirmed = agree >= scheme.threshold * scheme.num_perm
     query, other = query[confirmed], other[confirmed]
-    earliest: dict[int, int] = {}
-    for q, o in zip(query.tolist(), other.tolist(), strict=True):
-        if q not in earliest or ranks[o] < ranks[earliest[q]]:
-            earliest[q] = o
+    # The earliest other row per query: sort by (query, rank of the other), take each first.
+    order = np.lexsort((ranks[other], query))
+    query, other = query[order], other[order]
+    first = np.r_[True, query[1:] != query[:-1]] if len(query) else np.zeros(0, dtype=bool)
+    articles = both["article_id"]
     positions = new["position"].to_pylist()
     new_articles = new["article_id"].to_pylist()
-    return {(new_articles[q], positions[q]): articles[o] for q, o in earliest.items()}
+    return {
+        (new_articles[q], positions[q]): articles[o].as_py()
+        for q, o in zip(query[first].tolist(), other[first].tolist(), strict=True)
+    }
 
 
 # --- site furniture ------------------------------------------------------------------------

@@ -29,7 +29,14 @@ def failed(reason: str) -> dict[str, Any]:
     return {"status": "failed", "reason": reason, "paragraphs": []}
 
 
-def _trafilatura(html: str, url: str, config: ExtractConfig, fetched_at: datetime, precise: bool):
+def _trafilatura(
+    html: str,
+    url: str,
+    config: ExtractConfig,
+    fetched_at: datetime,
+    precise: bool,
+    with_metadata: bool = True,
+):
     return trafilatura.bare_extraction(
         html,
         url=url,
@@ -37,7 +44,7 @@ def _trafilatura(html: str, url: str, config: ExtractConfig, fetched_at: datetim
         fast=config.fast,
         include_comments=False,
         include_tables=config.include_tables,
-        with_metadata=True,
+        with_metadata=with_metadata,
         date_extraction_params={
             "extensive_search": True,
             "original_date": True,
@@ -54,13 +61,18 @@ def extract_document(html: str, url: str, config: ExtractConfig, fetched_at: dat
     """Run trafilatura, favouring precision, and fall back to its balanced mode on short output.
 
     The precise mode drops navigation and teasers better, but on some layouts it keeps almost
-    nothing; then the balanced result wins if it is at least twice as long.
+    nothing; then the balanced result wins if it is at least twice as long. The metadata do not
+    depend on the mode, so the second pass does not look for them again.
     """
     document = _trafilatura(html, url, config, fetched_at, precise=config.favor_precision)
     if config.favor_precision and _words(document) < config.recall_fallback_words:
-        balanced = _trafilatura(html, url, config, fetched_at, precise=False)
+        balanced = _trafilatura(
+            html, url, config, fetched_at, precise=False, with_metadata=document is None
+        )
         if _words(balanced) >= 2 * max(_words(document), 1):
-            document = balanced
+            if document is None:
+                return balanced
+            document.text = balanced.text  # the first pass's metadata stay
     return document
 
 

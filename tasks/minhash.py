@@ -40,7 +40,11 @@ def words_of(text: str) -> list[str]:
 
 def word_shingles(text: str, size: int) -> set[str]:
     """The set of `size`-token shingles of the text (see words_of); short texts are one."""
-    words = words_of(text)
+    return shingles_of(words_of(text), size)
+
+
+def shingles_of(words: list[str], size: int) -> set[str]:
+    """The set of `size`-token shingles of a list of tokens; a short list is one."""
     if len(words) <= size:
         return {" ".join(words)} if words else set()
     return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}

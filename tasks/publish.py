@@ -74,9 +74,11 @@ class Archive:
     def signatures_like(self, queries: pa.Table, scheme: Scheme, whole: bool) -> pa.Table:
         """Archived signatures (whole bodies or paragraphs) sharing a band with `queries`."""
 
+        keys = dedup.query_keys(queries, scheme)
+
         def keep(rows: pa.Table) -> pa.Table:
             kind = pc.is_null(rows["position"]) if whole else pc.is_valid(rows["position"])
-            return dedup.sharing_a_band(rows.filter(kind), queries, scheme)
+            return dedup.sharing_a_band(rows.filter(kind), queries, scheme, keys)
 
         found = [
             t for _, t in io.scan(self.files("signatures"), SIGNATURES, SIGNATURES.names, keep)
@@ -126,6 +128,12 @@ def _paragraph_signatures(
         for r in paragraphs.select(["article_id", "position", "text_key"]).to_pylist()
     ]
     return dedup.signature_rows(rows, dedup.signature_matrix(paragraphs), scheme)
+
+
+def _first_sightings_only(tracked: pa.Table, sightings: dict[tuple, str]) -> pa.Table:
+    """The rows of `tracked` (paragraph signatures) that are not reuses of an earlier one."""
+    keys = zip(tracked["article_id"].to_pylist(), tracked["position"].to_pylist(), strict=True)
+    return tracked.filter(pa.array([key not in sightings for key in keys], pa.bool_()))
 
 
 def _clean(
@@ -240,7 +248,10 @@ def decide(
         "pages": demote_pages(mark_copies(run["pages"], copies_found), hollow, "only_boilerplate"),
         "articles": articles,
         "paragraphs": paragraphs,
-        "signatures": pa.concat_tables([signed, tracked]),
+        # A reused paragraph is not indexed: its first sighting is, and a later page that has it
+        # again is matched to that one. So a line repeated on every page of a site costs one
+        # index row, not one per page, and matching stays as cheap as the archive grows.
+        "signatures": pa.concat_tables([signed, _first_sightings_only(tracked, sightings)]),
     }
     return rows, totals
 
@@ -333,6 +344,7 @@ def publish_shards(
         # Shards of later groups are left out too: what a crash left of them is no archive.
         archive = Archive(layout, [s for later in groups[number:] for s in later])
         totals.update(_publish_group(layout, run_id, group, dropped, archive, config))
+        pa.default_memory_pool().release_unused()  # give the group's memory back between groups
     return dict(totals)
 
 
