@@ -5,7 +5,7 @@ export UV_PYTHON_DOWNLOADS := never
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 90
 
-.PHONY: install demo test check format bench clean
+.PHONY: install demo test check format bench bench-scale clean
 
 .bootstrap/bin/uv:
 	python3 -m venv .bootstrap
@@ -34,6 +34,11 @@ format: install
 bench: install  ## extraction and dedup quality and speed on the shared benchmark
 	.venv/bin/python bench/extraction.py
 	.venv/bin/python bench/dedup.py
+
+bench-scale: install  ## scaling, incremental nights and queries over 1M articles (about an hour)
+	.venv/bin/python bench/scale.py
+	.venv/bin/python bench/incremental.py
+	.venv/bin/python bench/queries.py
 
 clean:
 	rm -rf warehouse/tables warehouse/_staging warehouse/_manifests warehouse/*.duckdb

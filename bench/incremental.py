@@ -62,7 +62,8 @@ def main() -> None:
         write_inputs(pages, root / "new", new, first_page=args.pages)
         write_inputs(pages, root / "recrawl", args.pages, shuffle=1)
         first, counts = timed_run([root / "night-1"], root / "w")
-        print(f"night 1: {args.pages} pages, {counts.get('article', 0)} articles, {first:.1f} s")
+        kept = counts.get("article", 0) - counts.get("duplicates", 0)
+        print(f"night 1: {args.pages} pages, {kept} articles kept, {first:.1f} s")
         for name, inputs in (
             ("new files", [root / "night-1", root / "new"]),
             ("recrawl", [root / "recrawl", root / "new"]),
@@ -71,7 +72,8 @@ def main() -> None:
             seconds, counts = timed_run(inputs, root / f"w-{name}")
             print(
                 f"night 2, {name}: {counts.get('known', 0)} pages known,"
-                f" {counts.get('article', 0)} new articles, {seconds:.1f} s"
+                f" {counts.get('article', 0) - counts.get('duplicates', 0)} new articles,"
+                f" {seconds:.1f} s"
                 f" = {seconds / first:.3f} of night 1"
             )
     pool.shutdown()
