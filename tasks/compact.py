@@ -34,7 +34,7 @@ from tasks.layout import Layout
 from tasks.publish import is_published
 from tasks.shards import Shard
 
-PARTITIONED = ("pages", "articles", "paragraphs", "signatures")
+PARTITIONED = tuple(ROW_KEYS)  # the tables kept in date partitions
 # Site first: most queries name a site or group by it; then time, so date filters prune too.
 SORT_KEYS = {
     "pages": ["site", "fetched_at", "page_id"],
@@ -211,7 +211,7 @@ def release(layout: Layout, shards: list[Shard]) -> int:
         pages = io.read_parquet(pages_file, TABLES["pages"]) if pages_file.exists() else None
         if pages is not None:
             ids = set(pages.filter(_from_shard(pages["source"], files))["page_id"].to_pylist())
-            for table in (*PARTITIONED[1:], "pages"):
+            for table in (*(t for t in PARTITIONED if t != "pages"), "pages"):
                 target = layout.partition_file(table, day, record["file"])
                 if not target.exists():
                     continue

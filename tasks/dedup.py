@@ -405,11 +405,15 @@ def rebuild_bodies(articles: pa.Table, paragraphs: pa.Table) -> tuple[pa.Table, 
     return rebuilt, {row["article_id"] for row in rows}
 
 
+def paragraph_keys(paragraphs: pa.Table) -> list[tuple]:
+    """(article_id, position) of each row: the key of `sightings` (see first_sightings)."""
+    return list(
+        zip(paragraphs["article_id"].to_pylist(), paragraphs["position"].to_pylist(), strict=True)
+    )
+
+
 def set_first_seen(paragraphs: pa.Table, sightings: dict[tuple, str]) -> pa.Table:
     """Fill first_seen_article_id from `sightings` keyed by (article_id, position)."""
-    keys = zip(
-        paragraphs["article_id"].to_pylist(), paragraphs["position"].to_pylist(), strict=True
-    )
-    column = pa.array([sightings.get(key) for key in keys], pa.string())
+    column = pa.array([sightings.get(key) for key in paragraph_keys(paragraphs)], pa.string())
     index = paragraphs.schema.get_field_index("first_seen_article_id")
     return paragraphs.set_column(index, "first_seen_article_id", column)

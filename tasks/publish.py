@@ -132,8 +132,8 @@ def _paragraph_signatures(
 
 def _first_sightings_only(tracked: pa.Table, sightings: dict[tuple, str]) -> pa.Table:
     """The rows of `tracked` (paragraph signatures) that are not reuses of an earlier one."""
-    keys = zip(tracked["article_id"].to_pylist(), tracked["position"].to_pylist(), strict=True)
-    return tracked.filter(pa.array([key not in sightings for key in keys], pa.bool_()))
+    first = [key not in sightings for key in dedup.paragraph_keys(tracked)]
+    return tracked.filter(pa.array(first, pa.bool_()))
 
 
 def _clean(
