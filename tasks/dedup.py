@@ -55,10 +55,19 @@ def signature_rows(rows: list[dict[str, Any]], matrix: np.ndarray, scheme: Schem
 
 
 def _blobs(column: pa.ChunkedArray, width: int) -> np.ndarray:
-    blobs = column.to_pylist()
-    if not blobs:
+    """Equal-length binary values (no nulls) as the rows of a uint32 matrix, read from the
+    Arrow buffers directly: no Python object per value."""
+    if len(column) == 0:
         return np.zeros((0, width), dtype=np.uint32)
-    return np.frombuffer(b"".join(blobs), dtype="<u4").reshape(len(blobs), -1)
+    values = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    if values.null_count:
+        raise ValueError("a MinHash column has nulls where every row needs a signature")
+    offsets = np.frombuffer(values.buffers()[1], dtype=np.int32)[
+        values.offset : values.offset + len(values) + 1
+    ]
+    start, size = int(offsets[0]), int(offsets[-1] - offsets[0])
+    data = np.frombuffer(values.buffers()[2], dtype=np.uint8)[start : start + size]
+    return data.view("<u4").reshape(len(values), -1)
 
 
 def body_signatures(articles: pa.Table, paragraphs: pa.Table, scheme: Scheme) -> np.ndarray:
@@ -261,6 +270,21 @@ def band_pairs(queries: pa.Table, index: pa.Table, scheme: Scheme) -> np.ndarray
     return np.column_stack([codes // len(index), codes % len(index)]).astype(np.int64)
 
 
+def _agree(
+    signatures: np.ndarray, left: np.ndarray, right: np.ndarray, scheme: Scheme, chunk: int = 65536
+) -> np.ndarray:
+    """Whether the signatures of each pair (left[i], right[i]) agree on enough permutations to
+    reach the threshold. Pairs go in chunks, so memory holds a chunk's rows, not every pair's."""
+    needed = scheme.threshold * scheme.num_perm
+    confirmed = np.zeros(len(left), dtype=bool)
+    for start in range(0, len(left), chunk):
+        a, b = left[start : start + chunk], right[start : start + chunk]
+        confirmed[start : start + chunk] = (
+            np.count_nonzero(signatures[a] == signatures[b], axis=1) >= needed
+        )
+    return confirmed
+
+
 def first_sightings(new: pa.Table, archived: pa.Table, scheme: Scheme) -> dict[tuple, str]:
     """Map (article_id, position) of new paragraphs to the earliest other article that had a
     near-identical paragraph: an archived one, or a new one first seen earlier in this run.
@@ -283,9 +307,7 @@ def first_sightings(new: pa.Table, archived: pa.Table, scheme: Scheme) -> dict[t
     article_codes = pc.dictionary_encode(both["article_id"]).combine_chunks().indices.to_numpy()
     keep = (article_codes[other] != article_codes[mine]) & (ranks[other] < ranks[mine])
     query, other = query[keep], other[keep]
-    signatures = signature_matrix(both)
-    agree = np.count_nonzero(signatures[query + len(archived)] == signatures[other], axis=1)
-    confirmed = agree >= scheme.threshold * scheme.num_perm
+    confirmed = _agree(signature_matrix(both), query + len(archived), other, scheme)
     query, other = query[confirmed], other[confirmed]
     # The earliest other row per query: sort by (query, rank of the other), take each first.
     order = np.lexsort((ranks[other], query))
