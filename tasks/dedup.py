@@ -141,6 +141,34 @@ def has_any_key(keys: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
     return (sorted_keys[at] == flat).reshape(keys.shape).any(axis=1)
 
 
+class BandIndex:
+    """Signature rows of one scheme held in memory with their band keys sorted, so a lookup
+    costs a binary search per query key instead of a pass over every row."""
+
+    def __init__(self, scheme: Scheme) -> None:
+        self.scheme = scheme
+        # One part per add: (rows, their band keys sorted, the row of each sorted key).
+        self._parts: list[tuple[pa.Table, np.ndarray, np.ndarray]] = []
+
+    def add(self, rows: pa.Table) -> None:
+        """Index `rows` (signatures of this scheme)."""
+        if len(rows) == 0:
+            return
+        bands, _ = self.scheme.banding
+        keys = _band_matrix(rows, self.scheme).reshape(-1)
+        order = np.argsort(keys, kind="stable")
+        self._parts.append((rows, keys[order], (order // bands).astype(np.int64)))
+
+    def sharing_a_band(self, wanted: np.ndarray) -> pa.Table:
+        """The indexed rows that have any of the sorted band keys `wanted` (see query_keys)."""
+        found = [SIGNATURES.empty_table()]
+        for rows, keys, owners in self._parts:
+            starts, counts = _runs(keys, wanted)
+            if counts.any():
+                found.append(rows.take(pa.array(np.unique(owners[_positions(starts, counts)]))))
+        return pa.concat_tables(found)
+
+
 # --- articles ----------------------------------------------------------------------------
 
 
@@ -242,32 +270,40 @@ def _ranks(table: pa.Table, keys: list[str]) -> np.ndarray:
     return ranks
 
 
+def _runs(sorted_keys: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each of `wanted`, where its run of equal keys in `sorted_keys` starts and how long
+    it is (0 when absent)."""
+    left = np.searchsorted(sorted_keys, wanted, "left")
+    return left, np.searchsorted(sorted_keys, wanted, "right") - left
+
+
+def _positions(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Every position of every run (start, count), runs one after another."""
+    total = int(counts.sum())
+    return np.repeat(starts - (np.cumsum(counts) - counts), counts) + np.arange(total)
+
+
 def band_pairs(queries: pa.Table, index: pa.Table, scheme: Scheme) -> np.ndarray:
     """(query row, index row) pairs that share at least one LSH band key, as an (n, 2) array.
 
-    A hash join of the exploded band keys: this is what an LSH index lookup does, done for a
-    whole run at once, which for tens of thousands of paragraphs is far quicker than one
-    insert and one query per paragraph.
+    What an LSH index lookup does, done for a whole run at once, band by band: the index's keys
+    of a band are sorted once and every query key is found by binary search. Far quicker than
+    one insert and one query per paragraph, and memory holds one band's keys, not all of them.
     """
-    bands, _ = scheme.banding
-
-    def exploded(table: pa.Table, name: str) -> pa.Table:
-        keys = _band_matrix(table, scheme)
-        return pa.table(
-            {
-                name: np.repeat(np.arange(len(table)), bands),
-                "band": np.tile(np.arange(bands), len(table)),
-                "key": keys.reshape(-1),
-            }
+    query_keys, index_keys = _band_matrix(queries, scheme), _band_matrix(index, scheme)
+    found = []
+    for band in range(index_keys.shape[1]):
+        order = np.argsort(index_keys[:, band], kind="stable")
+        starts, counts = _runs(index_keys[order, band], query_keys[:, band])
+        others = order[_positions(starts, counts)]
+        # One integer per pair, so that dropping pairs found in several bands is a 1-D unique.
+        found.append(
+            np.repeat(np.arange(len(queries), dtype=np.int64), counts) * len(index) + others
         )
-
-    joined = exploded(queries, "query").join(exploded(index, "other"), ["band", "key"])
-    # One integer per pair, so that dropping pairs found in several bands is a 1-D unique.
-    codes = np.unique(
-        joined["query"].to_numpy().astype(np.int64) * len(index)
-        + joined["other"].to_numpy().astype(np.int64)
+    codes = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+    return np.column_stack([codes // max(len(index), 1), codes % max(len(index), 1)]).astype(
+        np.int64
     )
-    return np.column_stack([codes // len(index), codes % len(index)]).astype(np.int64)
 
 
 def _agree(

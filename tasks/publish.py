@@ -60,13 +60,35 @@ def demote_pages(pages: pa.Table, article_ids: set[str], reason: str) -> pa.Tabl
     )
 
 
+class Night:
+    """The signatures this night's earlier groups published, indexed in memory by band key, so
+    that each later group is matched against them without reading their files again (which
+    made a night's cost grow with the square of its size)."""
+
+    def __init__(self, config: DedupConfig) -> None:
+        self.shards: set[str] = set()
+        self.index = {
+            True: dedup.BandIndex(article_scheme(config)),
+            False: dedup.BandIndex(paragraph_scheme(config)),
+        }
+
+    def add(self, shards: list[str], signatures: pa.Table) -> None:
+        """Hold the signatures a group of `shards` published."""
+        self.shards.update(shards)
+        whole = pc.is_null(signatures["position"])
+        self.index[True].add(signatures.filter(whole))
+        self.index[False].add(signatures.filter(pc.invert(whole)))
+
+
 class Archive:
     """Read access to what earlier runs published, leaving out the files of the shards being
-    published now (a shard redone after a crash must not meet its own rows)."""
+    published now (a shard redone after a crash must not meet its own rows). Signatures of the
+    `night`'s earlier groups come from its index, not from their files."""
 
-    def __init__(self, layout: Layout, shards: list[str]) -> None:
+    def __init__(self, layout: Layout, shards: list[str], night: Night | None = None) -> None:
         self.layout = layout
         self.own = set(shards)
+        self.night = night
 
     def files(self, table: str) -> list[Path]:
         return io.parquet_files(self.layout.table(table), leave_out=self.own)
@@ -80,9 +102,11 @@ class Archive:
             kind = pc.is_null(rows["position"]) if whole else pc.is_valid(rows["position"])
             return dedup.sharing_a_band(rows.filter(kind), queries, scheme, keys)
 
-        found = [
-            t for _, t in io.scan(self.files("signatures"), SIGNATURES, SIGNATURES.names, keep)
-        ]
+        indexed = self.night.shards if self.night else set()
+        files = io.parquet_files(self.layout.table("signatures"), leave_out=self.own | indexed)
+        found = [t for _, t in io.scan(files, SIGNATURES, SIGNATURES.names, keep)]
+        if self.night:
+            found.append(self.night.index[whole].sharing_a_band(keys))
         return pa.concat_tables([SIGNATURES.empty_table(), *found])
 
     def count_paragraphs(self, sites: set[str], counts: dedup.SiteCounts) -> dict[Path, pa.Table]:
@@ -340,9 +364,10 @@ def publish_shards(
     dropped = colliding_pages(page_ids)
     totals: Counter[str] = Counter({"pages_collided": sum(map(len, dropped.values()))})
     groups = batches({s: len(ids) for s, ids in page_ids.items()}, config.batch_pages)
+    night = Night(config)
     for number, group in enumerate(groups):
         # Shards of later groups are left out too: what a crash left of them is no archive.
-        archive = Archive(layout, [s for later in groups[number:] for s in later])
+        archive = Archive(layout, [s for later in groups[number:] for s in later], night)
         totals.update(_publish_group(layout, run_id, group, dropped, archive, config))
         pa.default_memory_pool().release_unused()  # give the group's memory back between groups
     return dict(totals)
@@ -372,6 +397,8 @@ def _publish_group(
         for name, schema in STAGED.items()
     }
     rows, totals = decide(archive, run, config)
+    if archive.night:
+        archive.night.add(shards, rows["signatures"])
     for shard in shards:
         tables = _shard_rows(rows, staged[shard]["pages"]["page_id"].to_pylist())
         files = []

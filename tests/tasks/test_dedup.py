@@ -191,3 +191,19 @@ def test_a_story_and_its_copies_on_one_site_count_once_whatever_the_night(storie
         rows = paragraph_rows(f"other-{i}", "news.example", [stories[i + 1][0], line])
         counts.add(pa.Table.from_pylist(rows, schema=STAGED_PARAGRAPHS))
     assert counts.boilerplate(CONFIG) == {("news.example", paragraph_key(line))}
+
+
+def test_the_in_memory_band_index_finds_what_a_pass_over_the_rows_finds(stories):
+    rng = random.Random(3)
+    items = [(f"a{i}", s if i % 2 else _edit(s, rng), DAY) for i, s in enumerate(stories[:8])]
+    archived = signed(items)
+    query = signed([("q1", stories[1], DAY), ("q2", _edit(stories[2], rng), DAY)])
+    index = dedup.BandIndex(SCHEME)
+    index.add(archived.slice(0, 3))
+    index.add(archived.slice(3))
+    wanted = dedup.query_keys(query, SCHEME)
+    from_index = index.sharing_a_band(wanted)["article_id"].to_pylist()
+    by_pass = dedup.sharing_a_band(archived, query, SCHEME)["article_id"].to_pylist()
+    assert sorted(from_index) == sorted(by_pass) and {"a1", "a2"} <= set(by_pass)
+    pairs = dedup.band_pairs(query, archived, SCHEME).tolist()
+    assert [0, 1] in pairs and [1, 2] in pairs and len(pairs) == len({tuple(p) for p in pairs})
