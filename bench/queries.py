@@ -4,8 +4,8 @@
 
 The archive is written the way nightly runs write it: a year of days, four shard files per day
 and table, a manifest per shard, through the same writer and schemas; then `broadsheet compact`
-merges each day's files. Bodies are runs of real words (the benchmark's ground truth) of 200 to
-900 words; one page in ten is a duplicate of an earlier article. Each query runs 5 times on a
+merges each day's files. Bodies have 200 to 900 words drawn from one real article each (see
+Words); one page in ten is a duplicate of an earlier article. Each query runs 5 times on a
 fresh connection to the warehouse's DuckDB file (as `broadsheet sql` does); the median is shown
 for the archive as runs leave it and after compaction, and the ratio of the two.
 """
@@ -51,19 +51,34 @@ QUERIES = {
 
 
 class Words:
-    """A long run of real words, cut into bodies and titles at random places."""
+    """Bodies and titles in the words of real articles (the benchmark's ground truth).
+
+    Each body draws its words from one source article, at random and with that article's word
+    frequencies, so an archive gets the corpus's mix of languages and scripts one article at a
+    time (a body in Russian, the next in English), and text that compresses like prose rather
+    than like repeated pages. The keyword is spread in so that about one body in 300 has it, in
+    varied case (`keyword_share`).
+    """
+
+    STREAM = 30_000  # words drawn per source article; bodies are cut from these at random
+    KEYWORD = ("harbour master", "Harbour Master", "Harbour master", "HARBOUR MASTER")
 
     def __init__(self, corpus: Path, rng: np.random.Generator) -> None:
         truth = json.loads((corpus / "ground-truth.json").read_text())
-        vocabulary = sorted({w for v in truth.values() for w in v["articleBody"].split()})
-        vocabulary.append("harbour master")  # the keyword, about one body in 300 has it
-        picks = rng.integers(0, len(vocabulary), 3_000_000)
-        self.words = [vocabulary[i] for i in picks]
+        self.streams = []
+        for _, article in sorted(truth.items()):
+            tokens = article["articleBody"].split()
+            if len(tokens) < 50:
+                continue
+            self.streams.append([tokens[i] for i in rng.integers(0, len(tokens), self.STREAM)])
         self.rng = rng
 
-    def text(self, count: int, lines: int = 1) -> str:
-        start = int(self.rng.integers(0, len(self.words) - count))
-        chunk = self.words[start : start + count]
+    def text(self, count: int, lines: int = 1, keyword_share: float = 0.0) -> str:
+        words = self.streams[int(self.rng.integers(0, len(self.streams)))]
+        start = int(self.rng.integers(0, len(words) - count))
+        chunk = words[start : start + count]
+        if self.rng.random() < keyword_share:
+            chunk[int(self.rng.integers(0, count))] = str(self.rng.choice(self.KEYWORD))
         step = max(1, count // lines)
         return "\n".join(" ".join(chunk[i : i + step]) for i in range(0, count, step))
 
@@ -78,7 +93,7 @@ def day_tables(
         article_id = stable_id("article", str(day), str(n))
         site = f"site{int(rng.integers(0, SITES)):03d}.example"
         length = int(rng.integers(200, 900))
-        body = words.text(length, lines=max(1, length // 60))
+        body = words.text(length, lines=max(1, length // 60), keyword_share=1 / 300)
         seen = when + timedelta(seconds=int(rng.integers(0, 86_400)))
         url = f"https://{site}/{day}/{n}"
         articles.append(

@@ -46,12 +46,16 @@ def signature_rows(rows: list[dict[str, Any]], matrix: np.ndarray, scheme: Schem
             "text_hash": [r["text_hash"] for r in rows],
             "scheme": [scheme.name] * len(rows),
             "minhash": [m.astype("<u4").tobytes() for m in matrix],
-            "bands": pa.FixedSizeListArray.from_arrays(
-                pa.array(keys.reshape(-1), pa.uint64()), keys.shape[1]
-            ).cast(pa.list_(pa.uint64())),
+            "bands": _bands_column(keys),
         },
         schema=SIGNATURES,
     )
+
+
+def _bands_column(keys: np.ndarray) -> pa.Array:
+    """A (rows, bands) key matrix as the `bands` column."""
+    flat = pa.array(keys.reshape(-1), pa.uint64())
+    return pa.FixedSizeListArray.from_arrays(flat, keys.shape[1]).cast(pa.list_(pa.uint64()))
 
 
 def _blobs(column: pa.ChunkedArray, width: int) -> np.ndarray:
@@ -115,8 +119,7 @@ def sharing_a_band(
     if len(other):
         keys = band_keys(signature_matrix(other), scheme)
         index = other.schema.get_field_index("bands")
-        rebanded_keys = pa.array([list(k) for k in keys], pa.list_(pa.uint64()))
-        other = other.set_column(index, other.schema.field(index), rebanded_keys)
+        other = other.set_column(index, other.schema.field(index), _bands_column(keys))
         current = pa.concat_tables([current, other])
     if len(current) == 0:
         return current
@@ -145,19 +148,23 @@ class BandIndex:
     """Signature rows of one scheme held in memory with their band keys sorted, so a lookup
     costs a binary search per query key instead of a pass over every row."""
 
+    # Held without the columns that are the same on every row or follow from the signature.
+    _DERIVED = ("scheme", "bands")
+
     def __init__(self, scheme: Scheme) -> None:
         self.scheme = scheme
         # One part per add: (rows, their band keys sorted, the row of each sorted key).
         self._parts: list[tuple[pa.Table, np.ndarray, np.ndarray]] = []
 
     def add(self, rows: pa.Table) -> None:
-        """Index `rows` (signatures of this scheme)."""
+        """Index `rows` (signatures made with this scheme)."""
         if len(rows) == 0:
             return
         bands, _ = self.scheme.banding
         keys = _band_matrix(rows, self.scheme).reshape(-1)
         order = np.argsort(keys, kind="stable")
-        self._parts.append((rows, keys[order], (order // bands).astype(np.int64)))
+        owners = (order // bands).astype(np.int32)
+        self._parts.append((rows.drop_columns(list(self._DERIVED)), keys[order], owners))
 
     def sharing_a_band(self, wanted: np.ndarray) -> pa.Table:
         """The indexed rows that have any of the sorted band keys `wanted` (see query_keys)."""
@@ -165,7 +172,15 @@ class BandIndex:
         for rows, keys, owners in self._parts:
             starts, counts = _runs(keys, wanted)
             if counts.any():
-                found.append(rows.take(pa.array(np.unique(owners[_positions(starts, counts)]))))
+                hits = rows.take(pa.array(np.unique(owners[_positions(starts, counts)])))
+                found.append(
+                    hits.append_column("scheme", pa.array([self.scheme.name] * len(hits)))
+                    .append_column(
+                        "bands", _bands_column(band_keys(signature_matrix(hits), self.scheme))
+                    )
+                    .select(SIGNATURES.names)
+                    .cast(SIGNATURES)
+                )
         return pa.concat_tables(found)
 
 
@@ -435,32 +450,36 @@ def needs_marking(paragraphs: pa.Table, furniture: set[tuple[str, str]]) -> bool
 def rebuild_bodies(articles: pa.Table, paragraphs: pa.Table) -> tuple[pa.Table, set[str]]:
     """Rebuild body, word_count and body_hash of articles from their kept paragraphs.
 
-    Returns the articles and the ids whose body changed.
+    Returns the articles (in their order) and the ids whose body changed. Bodies are joined in
+    Arrow; only the changed ones are handled one by one (for their word count and hash).
     """
     kept = paragraphs.filter(pc.equal(paragraphs["status"], KEPT)).sort_by(
         [("article_id", "ascending"), ("position", "ascending")]
     )
     grouped = kept.group_by("article_id", use_threads=False).aggregate([("text", "list")])
-    joined = dict(
-        zip(
-            grouped["article_id"].to_pylist(),
-            ("\n".join(texts) for texts in grouped["text_list"].to_pylist()),
-            strict=True,
-        )
-    )
-    ids = articles["article_id"].to_pylist()
-    bodies = [joined.get(a, "") for a in ids]
-    changed_mask = pc.not_equal(articles["body"], pa.array(bodies, pa.string()))
+    joined = pc.binary_join(grouped["text_list"], "\n")
+    where = pc.index_in(articles["article_id"], value_set=grouped["article_id"])
+    bodies = pc.fill_null(pc.take(joined, where), "").cast(pa.string())
+    changed_mask = pc.fill_null(pc.not_equal(articles["body"], bodies), True)
     changed_rows = np.flatnonzero(changed_mask.to_numpy(zero_copy_only=False))
     if not len(changed_rows):
         return articles, set()
-    rows = articles.take(pa.array(changed_rows)).to_pylist()
-    for row in rows:
-        body = joined.get(row["article_id"], "")
-        row.update(body=body, word_count=len(body.split()), body_hash=text_hash(body))
-    unchanged = articles.filter(pc.invert(changed_mask))
-    rebuilt = pa.concat_tables([unchanged, pa.Table.from_pylist(rows, schema=articles.schema)])
-    return rebuilt, {row["article_id"] for row in rows}
+    new_bodies = bodies.take(pa.array(changed_rows)).to_pylist()
+    counts = np.zeros(len(articles), dtype=np.int64)
+    hashes: list[str | None] = [None] * len(articles)
+    for row, body in zip(changed_rows.tolist(), new_bodies, strict=True):
+        counts[row] = len(body.split())
+        hashes[row] = text_hash(body)
+    rebuilt = update_where(
+        articles,
+        changed_mask,
+        {
+            "body": bodies,
+            "word_count": pa.array(counts),
+            "body_hash": pa.array(hashes, pa.string()),
+        },
+    )
+    return rebuilt, set(articles["article_id"].take(pa.array(changed_rows)).to_pylist())
 
 
 def paragraph_keys(paragraphs: pa.Table) -> list[tuple]:

@@ -4,6 +4,8 @@ The decisions themselves are pure functions in tasks/dedup.py (the survivor rule
 there); this module reads what they need from the archive and writes what they decide.
 """
 
+import contextlib
+import ctypes
 import logging
 from collections import Counter, defaultdict
 from datetime import date
@@ -369,8 +371,17 @@ def publish_shards(
         # Shards of later groups are left out too: what a crash left of them is no archive.
         archive = Archive(layout, [s for later in groups[number:] for s in later], night)
         totals.update(_publish_group(layout, run_id, group, dropped, archive, config))
-        pa.default_memory_pool().release_unused()  # give the group's memory back between groups
+        give_back_memory()
     return dict(totals)
+
+
+def give_back_memory() -> None:
+    """Return freed memory to the system between groups: Arrow's pool, and the C heap, which
+    otherwise keeps a group's peak (glibc's malloc_trim, as Dask's workers do; a no-op where
+    there is no glibc)."""
+    pa.default_memory_pool().release_unused()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def _publish_group(
