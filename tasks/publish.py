@@ -367,6 +367,7 @@ def publish_shards(
     totals: Counter[str] = Counter({"pages_collided": sum(map(len, dropped.values()))})
     groups = batches({s: len(ids) for s, ids in page_ids.items()}, config.batch_pages)
     night = Night(config)
+    give_back_memory()  # what the extraction stage freed, before the first group
     for number, group in enumerate(groups):
         # Shards of later groups are left out too: what a crash left of them is no archive.
         archive = Archive(layout, [s for later in groups[number:] for s in later], night)
