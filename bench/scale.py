@@ -128,19 +128,28 @@ def write_inputs(
     return files
 
 
-def _tree_rss(process: psutil.Process) -> int:
-    total = 0
+def _tree_rss(process: psutil.Process) -> dict[str, int]:
+    """Resident bytes of `process` (the CLI), of its Prefect server and of its other children
+    (the extraction workers)."""
+    parts = {"cli": 0, "server": 0, "workers": 0}
     for member in [process, *process.children(recursive=True)]:
         with contextlib.suppress(psutil.Error):
-            total += member.memory_info().rss
-    return total
+            if member.pid == process.pid:
+                part = "cli"
+            elif "uvicorn" in " ".join(member.cmdline()):
+                part = "server"
+            else:
+                part = "workers"
+            parts[part] += member.memory_info().rss
+    return parts
 
 
 def measured_run(inputs: Path, warehouse: Path) -> tuple[float, int]:
-    """Run `broadsheet run` on `inputs`; return wall seconds and peak tree RSS in bytes."""
+    """Run `broadsheet run` on `inputs`; return wall seconds and peak tree RSS in bytes (and
+    print how that peak was shared out between the processes)."""
     command = [sys.executable, "-m", "flows.cli", "run", str(inputs), "-w", str(warehouse)]
     env = os.environ | {"PREFECT_LOGGING_LEVEL": "WARNING", "COLUMNS": "120"}
-    peak = 0
+    peak, at_peak = 0, {}
     start = time.perf_counter()
     child = subprocess.Popen(
         command, cwd=Path(__file__).resolve().parents[1], env=env, stdout=subprocess.DEVNULL
@@ -149,9 +158,11 @@ def measured_run(inputs: Path, warehouse: Path) -> tuple[float, int]:
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, at_peak
         while not done.is_set():
-            peak = max(peak, _tree_rss(process))
+            parts = _tree_rss(process)
+            if sum(parts.values()) > peak:
+                peak, at_peak = sum(parts.values()), parts
             done.wait(0.5)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -162,6 +173,8 @@ def measured_run(inputs: Path, warehouse: Path) -> tuple[float, int]:
     sampler.join()
     if code:
         raise SystemExit(f"broadsheet run failed on {inputs} (exit {code})")
+    shares = ", ".join(f"{name} {rss / 2**20:.0f}" for name, rss in at_peak.items())
+    print(f"    (at the peak, MiB: {shares})")
     return seconds, peak
 
 
