@@ -305,6 +305,8 @@ def band_pairs(queries: pa.Table, index: pa.Table, scheme: Scheme) -> np.ndarray
     of a band are sorted once and every query key is found by binary search. Far quicker than
     one insert and one query per paragraph, and memory holds one band's keys, not all of them.
     """
+    if len(queries) == 0 or len(index) == 0:
+        return np.zeros((0, 2), dtype=np.int64)
     query_keys, index_keys = _band_matrix(queries, scheme), _band_matrix(index, scheme)
     found = []
     for band in range(index_keys.shape[1]):
@@ -315,10 +317,8 @@ def band_pairs(queries: pa.Table, index: pa.Table, scheme: Scheme) -> np.ndarray
         found.append(
             np.repeat(np.arange(len(queries), dtype=np.int64), counts) * len(index) + others
         )
-    codes = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
-    return np.column_stack([codes // max(len(index), 1), codes % max(len(index), 1)]).astype(
-        np.int64
-    )
+    codes = np.unique(np.concatenate(found))
+    return np.column_stack([codes // len(index), codes % len(index)])
 
 
 def _agree(

@@ -92,8 +92,9 @@ class Archive:
         self.own = set(shards)
         self.night = night
 
-    def files(self, table: str) -> list[Path]:
-        return io.parquet_files(self.layout.table(table), leave_out=self.own)
+    def files(self, table: str, indexed: set[str] | None = None) -> list[Path]:
+        """The table's files, without those of the shards being published and of `indexed`."""
+        return io.parquet_files(self.layout.table(table), leave_out=self.own | (indexed or set()))
 
     def signatures_like(self, queries: pa.Table, scheme: Scheme, whole: bool) -> pa.Table:
         """Archived signatures (whole bodies or paragraphs) sharing a band with `queries`."""
@@ -104,8 +105,7 @@ class Archive:
             kind = pc.is_null(rows["position"]) if whole else pc.is_valid(rows["position"])
             return dedup.sharing_a_band(rows.filter(kind), queries, scheme, keys)
 
-        indexed = self.night.shards if self.night else set()
-        files = io.parquet_files(self.layout.table("signatures"), leave_out=self.own | indexed)
+        files = self.files("signatures", self.night.shards if self.night else None)
         found = [t for _, t in io.scan(files, SIGNATURES, SIGNATURES.names, keep)]
         if self.night:
             found.append(self.night.index[whole].sharing_a_band(keys))
