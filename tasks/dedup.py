@@ -34,22 +34,27 @@ _LAST = "9999"
 # --- signatures --------------------------------------------------------------------------
 
 
-def signature_rows(rows: list[dict[str, Any]], matrix: np.ndarray, scheme: Scheme) -> pa.Table:
-    """`signatures` rows: `rows` give article_id, position, first_seen_at and text_hash, and
-    `matrix` the MinHash signature of each."""
-    keys = band_keys(matrix, scheme)
-    return pa.Table.from_pydict(
-        {
-            "article_id": [r["article_id"] for r in rows],
-            "position": [r["position"] for r in rows],
-            "first_seen_at": [r["first_seen_at"] for r in rows],
-            "text_hash": [r["text_hash"] for r in rows],
-            "scheme": [scheme.name] * len(rows),
-            "minhash": [m.astype("<u4").tobytes() for m in matrix],
-            "bands": _bands_column(keys),
-        },
-        schema=SIGNATURES,
+# What identifies a signature row; the rest of the row is computed from its MinHash.
+SIGNATURE_KEYS = pa.schema(
+    [SIGNATURES.field(name) for name in ("article_id", "position", "first_seen_at", "text_hash")]
+)
+
+
+def signature_rows(keys: pa.Table, matrix: np.ndarray, scheme: Scheme) -> pa.Table:
+    """`signatures` rows: `keys` give article_id, position, first_seen_at and text_hash (the
+    SIGNATURE_KEYS columns), and `matrix` the MinHash signature of each row."""
+    count = len(keys)
+    blobs = np.ascontiguousarray(matrix, dtype="<u4")
+    minhash = pa.FixedSizeBinaryArray.from_buffers(
+        pa.binary(blobs.shape[1] * 4 if count else 4), count, [None, pa.py_buffer(blobs)]
     )
+    columns = {name: keys[name] for name in SIGNATURE_KEYS.names}
+    columns |= {
+        "scheme": pa.array([scheme.name] * count, pa.string()),
+        "minhash": minhash.cast(pa.binary()),
+        "bands": _bands_column(band_keys(matrix, scheme)),
+    }
+    return pa.Table.from_pydict(columns).cast(SIGNATURES)
 
 
 def _bands_column(keys: np.ndarray) -> pa.Array:
@@ -74,12 +79,18 @@ def _blobs(column: pa.ChunkedArray, width: int) -> np.ndarray:
     return data.view("<u4").reshape(len(values), -1)
 
 
+def _kept_rows(paragraphs: pa.Table, columns: list[str]) -> pa.Table:
+    """`columns` of the kept paragraphs. Columns are picked before rows: filtering copies
+    every column it keeps, and the signature columns are most of a paragraph's bytes."""
+    rows = paragraphs.select([*columns, "status"])
+    return rows.filter(pc.equal(rows["status"], KEPT)).select(columns)
+
+
 def body_signatures(articles: pa.Table, paragraphs: pa.Table, scheme: Scheme) -> np.ndarray:
     """Each article's signature, in the order of `articles`: the element-wise minimum of the
     shares of its kept paragraphs (see tasks/minhash.py sketch_paragraphs)."""
-    kept = paragraphs.filter(
-        pc.and_(pc.equal(paragraphs["status"], KEPT), pc.is_valid(paragraphs["body_minhash"]))
-    )
+    kept = _kept_rows(paragraphs, ["article_id", "body_minhash"])
+    kept = kept.filter(pc.is_valid(kept["body_minhash"]))
     shares = _blobs(kept["body_minhash"], scheme.num_perm)
     row_of = {a: i for i, a in enumerate(articles["article_id"].to_pylist())}
     owners = np.array([row_of.get(a, -1) for a in kept["article_id"].to_pylist()], dtype=np.int64)
@@ -271,10 +282,10 @@ def as_copy_paragraphs(paragraphs: pa.Table, copies: dict[str, Copy]) -> pa.Tabl
 
 
 def tracked_paragraphs(paragraphs: pa.Table) -> pa.Table:
-    """The kept paragraphs of articles that carry their own signature (long enough to be
-    followed across articles)."""
-    keep = pc.and_(pc.equal(paragraphs["status"], KEPT), pc.is_valid(paragraphs["minhash"]))
-    return paragraphs.filter(pc.and_(keep, pc.is_valid(paragraphs["article_id"])))
+    """article_id, position, text_key and minhash of the kept paragraphs of articles that
+    carry their own signature (long enough to be followed across articles)."""
+    kept = _kept_rows(paragraphs, ["article_id", "position", "text_key", "minhash"])
+    return kept.filter(pc.and_(pc.is_valid(kept["minhash"]), pc.is_valid(kept["article_id"])))
 
 
 def _ranks(table: pa.Table, keys: list[str]) -> np.ndarray:
@@ -377,8 +388,32 @@ def first_sightings(new: pa.Table, archived: pa.Table, scheme: Scheme) -> dict[t
 
 
 _COUNTED = pa.array([KEPT, BOILERPLATE, COPY])
-_LINE = ["site", "text_key", "article_id"]
-_LINE_SCHEMA = pa.schema([(name, pa.string()) for name in _LINE])
+_LINE = ["site", "line", "story"]
+_HEX_DIGITS = 16  # a 64-bit number
+_NIBBLE_SHIFTS = np.arange(4 * (_HEX_DIGITS - 1), -1, -4, dtype=np.uint64)
+
+
+def hex_prefix(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """The first 16 hex digits of each value as a uint64. Text keys and article ids are hex
+    digests (tasks/ids.py), so this is a lossless key for text_key and a 64-bit one for ids.
+
+    Raises ValueError on a value that does not start with 16 lower-case hex digits.
+    """
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    if len(column) == 0:
+        return np.zeros(0, dtype=np.uint64)
+    fixed = pc.utf8_slice_codeunits(column, 0, _HEX_DIGITS).cast(pa.binary(_HEX_DIGITS))
+    digits = np.frombuffer(fixed.buffers()[1], dtype=np.uint8)
+    digits = digits[fixed.offset * _HEX_DIGITS :][: len(fixed) * _HEX_DIGITS]
+    is_hex = ((digits >= ord("0")) & (digits <= ord("9"))) | (
+        (digits >= ord("a")) & (digits <= ord("f"))
+    )
+    if not is_hex.all():
+        raise ValueError("expected hex digests (tasks/ids.py stable_id) as keys")
+    wide = digits.reshape(-1, _HEX_DIGITS).astype(np.uint64)
+    nibbles = (wide & np.uint64(0xF)) + np.uint64(9) * (wide >> np.uint64(6))
+    return (nibbles << _NIBBLE_SHIFTS).sum(axis=1, dtype=np.uint64)
 
 
 class SiteCounts:
@@ -386,32 +421,47 @@ class SiteCounts:
 
     A story is an article with its copies: copy pages' paragraphs carry the survivor's
     article_id, so five captures of one story on a site count once, whichever night they came.
-    Rows are kept as Arrow columns and counted with Arrow's hash aggregation.
+    Every archived line of a site is held, so each is kept as 20 bytes of numbers (a site code,
+    the text key and the article id as 64-bit numbers) rather than its strings, and counted
+    with Arrow's hash aggregation.
     """
 
     def __init__(self) -> None:
         self._lines: list[pa.Table] = []
+        self._sites: dict[str, int] = {}
+
+    def _site_codes(self, sites: pa.ChunkedArray) -> pa.Array:
+        for site in pc.unique(sites).to_pylist():
+            self._sites.setdefault(site, len(self._sites))
+        return pc.index_in(sites, value_set=pa.array(list(self._sites), pa.string()))
 
     def add(self, paragraphs: pa.Table) -> None:
         """Add the kept, boilerplate and copied paragraphs of article pages."""
-        counted = paragraphs.filter(
+        rows = paragraphs.select(["site", "text_key", "article_id", "status"])
+        counted = rows.filter(
             pc.and_(
-                pc.is_valid(paragraphs["article_id"]),
-                pc.is_in(paragraphs["status"], _COUNTED),
+                pc.and_(pc.is_valid(rows["article_id"]), pc.is_valid(rows["site"])),
+                pc.is_in(rows["status"], _COUNTED),
             )
         )
-        lines = counted.select(_LINE).cast(_LINE_SCHEMA)
-        self._lines.append(lines.group_by(_LINE).aggregate([]).select(_LINE))
+        lines = pa.table(
+            {
+                "site": self._site_codes(counted["site"]),
+                "line": hex_prefix(counted["text_key"]),
+                "story": hex_prefix(counted["article_id"]),
+            }
+        )
+        self._lines.append(lines.group_by(_LINE, use_threads=False).aggregate([]))
 
     def boilerplate(self, config: DedupConfig) -> set[tuple[str, str]]:
         """(site, text_key) pairs on enough of the site's stories to be its furniture."""
-        every = pa.concat_tables([_LINE_SCHEMA.empty_table(), *self._lines])
-        lines = every.group_by(_LINE).aggregate([])
-        lines = lines.filter(pc.is_valid(lines["site"]))
-        per_line = lines.group_by(["site", "text_key"]).aggregate([([], "count_all")])
-        per_site = lines.group_by("site").aggregate([("article_id", "count_distinct")])
+        if not self._lines:
+            return set()
+        lines = pa.concat_tables(self._lines).group_by(_LINE, use_threads=False).aggregate([])
+        per_line = lines.group_by(["site", "line"]).aggregate([([], "count_all")])
+        per_site = lines.group_by("site").aggregate([("story", "count_distinct")])
         joined = per_line.join(per_site, "site")
-        stories = pc.cast(joined["article_id_count_distinct"], pa.float64())
+        stories = pc.cast(joined["story_count_distinct"], pa.float64())
         enough = pc.and_(
             pc.greater_equal(joined["count_all"], config.boilerplate_min_pages),
             pc.greater_equal(
@@ -420,21 +470,28 @@ class SiteCounts:
             ),
         )
         found = joined.filter(enough)
-        return set(zip(found["site"].to_pylist(), found["text_key"].to_pylist(), strict=True))
+        names = list(self._sites)
+        return {
+            (names[site], f"{line:016x}")
+            for site, line in zip(found["site"].to_pylist(), found["line"].to_pylist(), strict=True)
+        }
 
 
-def mark_boilerplate(paragraphs: pa.Table, furniture: set[tuple[str, str]]) -> pa.Table:
+def mark_boilerplate(
+    paragraphs: pa.Table, furniture: set[tuple[str, str]], sites: set[str] | None = None
+) -> pa.Table:
     """Make the site_boilerplate marks agree with `furniture`, the current (site, text_key)
-    pairs of site furniture: kept paragraphs listed there become boilerplate, and paragraphs
-    marked earlier whose line no longer qualifies are kept again."""
-    pairs = zip(paragraphs["site"].to_pylist(), paragraphs["text_key"].to_pylist(), strict=True)
+    pairs of site furniture of `sites` (None: of every site in `paragraphs`): kept paragraphs
+    listed there become boilerplate, and paragraphs of those sites marked earlier whose line
+    no longer qualifies are kept again. Other sites' rows are left as they are."""
+    site_names = paragraphs["site"].to_pylist()
+    pairs = zip(site_names, paragraphs["text_key"].to_pylist(), strict=True)
     is_furniture = pa.array([pair in furniture for pair in pairs], pa.bool_())
     was_marked = pc.fill_null(pc.equal(paragraphs["reason"], SITE_BOILERPLATE), False)
-    paragraphs = update_where(
-        paragraphs,
-        pc.and_(was_marked, pc.invert(is_furniture)),
-        {"status": KEPT, "reason": None},
-    )
+    unmark = pc.and_(was_marked, pc.invert(is_furniture))
+    if sites is not None:
+        unmark = pc.and_(unmark, pa.array([site in sites for site in site_names], pa.bool_()))
+    paragraphs = update_where(paragraphs, unmark, {"status": KEPT, "reason": None})
     return update_where(
         paragraphs,
         pc.and_(is_furniture, pc.equal(paragraphs["status"], KEPT)),
@@ -442,9 +499,11 @@ def mark_boilerplate(paragraphs: pa.Table, furniture: set[tuple[str, str]]) -> p
     )
 
 
-def needs_marking(paragraphs: pa.Table, furniture: set[tuple[str, str]]) -> bool:
+def needs_marking(
+    paragraphs: pa.Table, furniture: set[tuple[str, str]], sites: set[str] | None = None
+) -> bool:
     """Whether mark_boilerplate would change any row of `paragraphs`."""
-    return not mark_boilerplate(paragraphs, furniture).equals(paragraphs)
+    return not mark_boilerplate(paragraphs, furniture, sites).equals(paragraphs)
 
 
 def rebuild_bodies(articles: pa.Table, paragraphs: pa.Table) -> tuple[pa.Table, set[str]]:
@@ -453,7 +512,7 @@ def rebuild_bodies(articles: pa.Table, paragraphs: pa.Table) -> tuple[pa.Table, 
     Returns the articles (in their order) and the ids whose body changed. Bodies are joined in
     Arrow; only the changed ones are handled one by one (for their word count and hash).
     """
-    kept = paragraphs.filter(pc.equal(paragraphs["status"], KEPT)).sort_by(
+    kept = _kept_rows(paragraphs, ["article_id", "position", "text"]).sort_by(
         [("article_id", "ascending"), ("position", "ascending")]
     )
     grouped = kept.group_by("article_id", use_threads=False).aggregate([("text", "list")])

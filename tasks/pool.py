@@ -6,8 +6,10 @@ so a replacement costs milliseconds, not an interpreter start); the page is reco
 One pool serves every shard task of a process.
 """
 
+import contextlib
 import logging
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import resource
 import threading
@@ -58,13 +60,17 @@ def _shared_pool(workers: int, memory_mb: int) -> ProcessPool:
 
 
 def shutdown() -> None:
-    """Stop the shared pool, if one was started."""
+    """Stop the shared pool, if one was started, and the fork server it forked from."""
     global _pool
     with _lock:
         if _pool is not None:
             _pool.stop()
             _pool.join()
             _pool = None
+            # The fork server keeps trafilatura loaded (over 100 MiB) while publishing runs.
+            # Python has no public call to stop it; the next pool starts a new one.
+            with contextlib.suppress(AttributeError):
+                multiprocessing.forkserver._forkserver._stop()  # type: ignore[attr-defined]
 
 
 def _outcome(future: Any) -> dict[str, Any]:

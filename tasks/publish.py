@@ -8,9 +8,9 @@ import contextlib
 import ctypes
 import logging
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -111,49 +111,33 @@ class Archive:
             found.append(self.night.index[whole].sharing_a_band(keys))
         return pa.concat_tables([SIGNATURES.empty_table(), *found])
 
-    def count_paragraphs(self, sites: set[str], counts: dedup.SiteCounts) -> dict[Path, pa.Table]:
-        """Add the archived paragraphs of `sites` to `counts`; return, per file, the distinct
-        lines and marks it holds (enough to tell whether its marks need updating)."""
-        columns = ["site", "text_key", "article_id", "status", "reason"]
+    def paragraphs_of(self, sites: set[str], columns: list[str]) -> Iterator[tuple[Path, pa.Table]]:
+        """`columns` of the archived paragraphs of `sites`, file by file."""
         wanted = pa.array(sorted(sites), pa.string())
-        marks = {}
-        for path, rows in io.scan(
+        return io.scan(
             self.files("paragraphs"),
             PARAGRAPHS,
             columns,
             lambda rows: rows.filter(pc.fill_null(pc.is_in(rows["site"], wanted), False)),
-        ):
-            counts.add(rows)
-            marks[path] = rows.group_by(["site", "text_key", "status", "reason"]).aggregate([])
-        return marks
+        )
 
 
 def _article_signatures(articles: pa.Table, paragraphs: pa.Table, scheme: Scheme) -> pa.Table:
-    rows = [
-        {
-            "article_id": r["article_id"],
-            "position": None,
-            "first_seen_at": r["first_seen_at"],
-            "text_hash": r["body_hash"],
-        }
-        for r in articles.select(["article_id", "first_seen_at", "body_hash"]).to_pylist()
-    ]
-    return dedup.signature_rows(rows, dedup.body_signatures(articles, paragraphs, scheme), scheme)
+    keys = articles.select(["article_id", "first_seen_at", "body_hash"]).rename_columns(
+        {"body_hash": "text_hash"}
+    )
+    keys = keys.append_column("position", pa.nulls(len(keys), pa.int32()))
+    return dedup.signature_rows(keys, dedup.body_signatures(articles, paragraphs, scheme), scheme)
 
 
-def _paragraph_signatures(
-    paragraphs: pa.Table, first_seen: dict[str, Any], scheme: Scheme
-) -> pa.Table:
-    rows = [
-        {
-            "article_id": r["article_id"],
-            "position": r["position"],
-            "first_seen_at": first_seen[r["article_id"]],
-            "text_hash": r["text_key"],
-        }
-        for r in paragraphs.select(["article_id", "position", "text_key"]).to_pylist()
-    ]
-    return dedup.signature_rows(rows, dedup.signature_matrix(paragraphs), scheme)
+def _paragraph_signatures(tracked: pa.Table, articles: pa.Table, scheme: Scheme) -> pa.Table:
+    """Signature rows of `tracked` paragraphs, first seen when their article was."""
+    owner = pc.index_in(tracked["article_id"], value_set=articles["article_id"])
+    keys = tracked.select(["article_id", "position", "text_key"]).rename_columns(
+        {"text_key": "text_hash"}
+    )
+    keys = keys.append_column("first_seen_at", pc.take(articles["first_seen_at"], owner))
+    return dedup.signature_rows(keys, dedup.signature_matrix(tracked), scheme)
 
 
 def _first_sightings_only(tracked: pa.Table, sightings: dict[tuple, str]) -> pa.Table:
@@ -223,7 +207,8 @@ def decide(
     articles, paragraphs = run["articles"], run["paragraphs"]
     sites = {s for s in paragraphs["site"].to_pylist() if s is not None}
     counts = dedup.SiteCounts()
-    archived_marks = archive.count_paragraphs(sites, counts)
+    for _, rows in archive.paragraphs_of(sites, ["site", "text_key", "article_id", "status"]):
+        counts.add(rows)
     scheme = article_scheme(config)
     copies = _Copies(archive, articles, scheme)
 
@@ -244,10 +229,7 @@ def decide(
     signed = _article_signatures(articles, paragraphs, scheme)
 
     pscheme = paragraph_scheme(config)
-    first_seen = dict(
-        zip(articles["article_id"].to_pylist(), articles["first_seen_at"].to_pylist(), strict=True)
-    )
-    tracked = _paragraph_signatures(dedup.tracked_paragraphs(paragraphs), first_seen, pscheme)
+    tracked = _paragraph_signatures(dedup.tracked_paragraphs(paragraphs), articles, pscheme)
     sightings = dedup.first_sightings(
         tracked, archive.signatures_like(tracked, pscheme, whole=False), pscheme
     )
@@ -268,7 +250,7 @@ def decide(
         "article": -len(hollow),
         "not_article": len(hollow),
         "not_article/only_boilerplate": len(hollow),
-        "articles_recleaned": reclean_archive(archive, archived_marks, furniture),
+        "articles_recleaned": reclean_archive(archive, sites, furniture),
     }
     rows = {
         "pages": demote_pages(mark_copies(run["pages"], copies_found), hollow, "only_boilerplate"),
@@ -282,20 +264,22 @@ def decide(
     return rows, totals
 
 
-def reclean_archive(
-    archive: Archive, marks: dict[Path, pa.Table], furniture: set[tuple[str, str]]
-) -> int:
-    """Bring archived articles in line with the current site furniture; return how many
-    bodies changed.
+def reclean_archive(archive: Archive, sites: set[str], furniture: set[tuple[str, str]]) -> int:
+    """Bring archived articles of `sites` in line with their current site `furniture`; return
+    how many bodies changed.
 
-    The article file is rewritten before its paragraph file, so a crash between the two
-    leaves paragraphs still to mark, which the next run finds and finishes.
+    Files are read again (their marks, then in full only where one changes) rather than held
+    since counting: every archived line of a site would otherwise stay in memory. The article
+    file is rewritten before its paragraph file, so a crash between the two leaves paragraphs
+    still to mark, which the next run finds and finishes.
     """
     changed_total = 0
-    for path, lines in marks.items():
-        if not dedup.needs_marking(lines, furniture):
+    marks = ["site", "text_key", "status", "reason"]
+    for path, lines in archive.paragraphs_of(sites, marks):
+        if not dedup.needs_marking(lines, furniture, sites):
             continue
-        paragraphs = dedup.mark_boilerplate(io.read_parquet(path, PARAGRAPHS), furniture)
+        paragraphs = io.read_parquet(path, PARAGRAPHS)
+        paragraphs = dedup.mark_boilerplate(paragraphs, furniture, sites)
         articles_file = archive.layout.table("articles") / path.relative_to(
             archive.layout.table("paragraphs")
         )

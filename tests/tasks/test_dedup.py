@@ -11,7 +11,7 @@ from bench.labelled import _edit
 from schemas import ARTICLES, STAGED_PARAGRAPHS
 from tasks import dedup
 from tasks.config import DedupConfig
-from tasks.ids import paragraph_key
+from tasks.ids import paragraph_key, stable_id
 from tasks.minhash import article_scheme, paragraph_scheme, sign
 from tests.conftest import FIXTURES
 
@@ -32,7 +32,8 @@ def signed(items: list[tuple[str, list[str], datetime]], scheme=SCHEME) -> pa.Ta
         {"article_id": a, "position": None, "first_seen_at": t, "text_hash": "\n".join(p)}
         for a, p, t in items
     ]
-    return dedup.signature_rows(rows, sign(["\n".join(p) for _, p, _ in items], scheme), scheme)
+    keys = pa.Table.from_pylist(rows, schema=dedup.SIGNATURE_KEYS)
+    return dedup.signature_rows(keys, sign(["\n".join(p) for _, p, _ in items], scheme), scheme)
 
 
 def copies_of(new, archived=(), published=None) -> dict[str, dedup.Copy]:
@@ -95,9 +96,9 @@ def test_site_furniture_needs_enough_pages_and_a_share_of_the_site(stories):
     quote = stories[0][1]
     rows = []
     for i, story in enumerate(stories[:4]):
-        rows += paragraph_rows(f"a{i}", "news.example", [story[0], furniture, story[2]])
-    rows += paragraph_rows("q1", "news.example", [quote])
-    rows += paragraph_rows("q2", "news.example", [quote, stories[1][3]])
+        rows += paragraph_rows(stable_id(f"a{i}"), "news.example", [story[0], furniture, story[2]])
+    rows += paragraph_rows(stable_id("q1"), "news.example", [quote])
+    rows += paragraph_rows(stable_id("q2"), "news.example", [quote, stories[1][3]])
     counts = dedup.SiteCounts()
     counts.add(pa.Table.from_pylist(rows, schema=STAGED_PARAGRAPHS))
     found = counts.boilerplate(CONFIG)
@@ -128,7 +129,8 @@ def test_a_reused_paragraph_points_at_the_earliest_article_that_had_it(stories):
             {"article_id": article, "position": i, "first_seen_at": when, "text_hash": str(i)}
             for i in range(len(texts))
         ]
-        return dedup.signature_rows(items, sign(texts, pscheme), pscheme)
+        keys = pa.Table.from_pylist(items, schema=dedup.SIGNATURE_KEYS)
+        return dedup.signature_rows(keys, sign(texts, pscheme), pscheme)
 
     archived = rows("old", [stories[4][0], shared], DAY)
     new = pa.concat_tables(
@@ -178,17 +180,44 @@ def test_archived_signatures_made_with_another_threshold_are_rebanded(stories):
     assert len(dedup.sharing_a_band(unusable, query, SCHEME)) == 0
 
 
+def test_furniture_known_for_some_sites_leaves_the_marks_of_others():
+    """An archived file holds many sites; a night that counted only some of them must not
+    unmark the furniture of the rest."""
+    line = "Share this article"
+    rows = paragraph_rows("a", "one.example", [line, "Body of one."])
+    rows += paragraph_rows("b", "two.example", [line, "Body of two."])
+    marked = dedup.mark_boilerplate(
+        pa.Table.from_pylist(rows, schema=STAGED_PARAGRAPHS),
+        {("one.example", paragraph_key(line)), ("two.example", paragraph_key(line))},
+    )
+    assert marked["status"].to_pylist() == ["boilerplate", "kept"] * 2
+    tonight = {("one.example", paragraph_key("Body of one."))}
+    remarked = dedup.mark_boilerplate(marked, tonight, sites={"one.example"})
+    assert remarked["status"].to_pylist() == ["kept", "boilerplate", "boilerplate", "kept"]
+    assert dedup.needs_marking(marked, tonight, sites={"one.example"})
+    assert not dedup.needs_marking(remarked, tonight, sites={"one.example"})
+
+
+def test_line_keys_are_read_as_numbers_without_loss():
+    keys = [paragraph_key(text) for text in ("Comments (3)", "Share", "Подписаться")]
+    numbers = dedup.hex_prefix(pa.chunked_array([keys[:1], keys[1:]]))
+    assert [f"{n:016x}" for n in numbers] == keys
+    assert dedup.hex_prefix(pa.array([stable_id("x")])).dtype == "uint64"
+    with pytest.raises(ValueError, match="hex"):
+        dedup.hex_prefix(pa.array(["not a digest at all"]))
+
+
 def test_a_story_and_its_copies_on_one_site_count_once_whatever_the_night(stories):
     line = "Subscribe for unlimited access to our journalism."
     counts = dedup.SiteCounts()
     for night in range(4):  # the same story captured four nights running: its copies
-        rows = paragraph_rows("original", "news.example", [stories[0][0], line])
+        rows = paragraph_rows(stable_id("original"), "news.example", [stories[0][0], line])
         for row in rows:
             row["status"] = "kept" if night == 0 else dedup.COPY
         counts.add(pa.Table.from_pylist(rows, schema=STAGED_PARAGRAPHS))
     assert counts.boilerplate(CONFIG) == set()
     for i in range(2):
-        rows = paragraph_rows(f"other-{i}", "news.example", [stories[i + 1][0], line])
+        rows = paragraph_rows(stable_id(f"other-{i}"), "news.example", [stories[i + 1][0], line])
         counts.add(pa.Table.from_pylist(rows, schema=STAGED_PARAGRAPHS))
     assert counts.boilerplate(CONFIG) == {("news.example", paragraph_key(line))}
 
