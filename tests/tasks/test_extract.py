@@ -2,9 +2,11 @@ import gzip
 import json
 from datetime import UTC, datetime
 
+import psutil
 import pytest
 
 from bench.metric import body_scores
+from tasks import pool
 from tasks.config import ExtractConfig
 from tasks.extract import extract_page, published_at
 from tasks.pool import extract_pages
@@ -93,3 +95,20 @@ def test_pool_records_timeouts_and_deep_nesting_and_goes_on(benchmark):
     assert (results[0]["status"], results[0]["reason"]) == ("failed", "timeout")
     assert results[1]["status"] in ("failed", "not_article")
     assert results[2]["status"] == "article"
+
+
+def test_shutting_the_pool_down_stops_its_processes_and_a_new_pool_starts(benchmark):
+    """Publishing runs after extraction: the workers and the fork server (which holds
+    trafilatura in memory) must be gone by then, and a later run must get a pool again."""
+    html, _ = next(iter(benchmark.values()))
+
+    def extraction_processes() -> list[str]:
+        children = psutil.Process().children(recursive=True)
+        return [p.name() for p in children if "forkserver" in " ".join(p.cmdline())]
+
+    for _ in range(2):
+        [(_, result)] = extract_pages([page(html)], ExtractConfig())
+        assert result["status"] == "article"
+        assert extraction_processes()
+        pool.shutdown()
+        assert extraction_processes() == []
