@@ -38,7 +38,7 @@ from tasks.config import DedupConfig, ExtractConfig, RunConfig
 from tasks.ids import normalise_text
 from tasks.io import discover_inputs
 from tasks.layout import Layout
-from tasks.minhash import article_scheme, paragraph_scheme, sketch_paragraphs, words_of
+from tasks.minhash import article_scheme, paragraph_scheme, sketch_paragraphs
 from tasks.pages import build_shard_rows
 from tasks.pool import worker_count
 from tasks.publish import Archive, decide
@@ -178,14 +178,13 @@ def stage_times(pages: list[Page], root: Path) -> dict[str, float]:
     by_page: dict[str, list[tuple[str, bool]]] = defaultdict(list)
     for row in rows.paragraphs:
         if row["article_id"] is not None:
-            words = len(words_of(row["text"]))
-            tracked = row["status"] == "kept" and words >= config.paragraph_min_words
-            by_page[row["page_id"]].append((row["text"], tracked))
+            by_page[row["page_id"]].append((row["text"], row["status"] == "kept"))
     start = time.perf_counter()
     for items in by_page.values():
         sketch_paragraphs(
-            [t for t, _ in items],
+            [normalise_text(t) for t, _ in items],
             [k for _, k in items],
+            config.paragraph_min_words,
             article_scheme(config),
             paragraph_scheme(config),
         )

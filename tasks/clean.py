@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from tasks.error_text import is_strong_error, is_weak_error
 from tasks.furniture import trailing_furniture
 from tasks.ids import normalise_text
-from tasks.minhash import jaccard, shingles_of, words_of
+from tasks.minhash import jaccard, shingles_of, tokens_of
 
 KEPT, REPEATED, BOILERPLATE, ERROR_TEXT = "kept", "repeated", "boilerplate", "error_text"
 # A paragraph of NEAR_REPEAT_WORDS words or more whose 3-word shingles overlap an earlier
@@ -50,10 +50,11 @@ def error_edges(texts: list[str]) -> tuple[int, int]:
 
 
 def near_repeats(keys: list[str]) -> set[int]:
-    """Indices of paragraphs that nearly repeat an earlier paragraph of the same page."""
+    """Indices of paragraphs that nearly repeat an earlier paragraph of the same page; `keys`
+    are the paragraphs passed through normalise_text."""
     if len(keys) > NEAR_REPEAT_MAX_PARAGRAPHS:
         return set()
-    tokens = [words_of(key) for key in keys]
+    tokens = [tokens_of(key) for key in keys]
     shingles = [
         shingles_of(words, NEAR_REPEAT_SHINGLE) if len(words) >= NEAR_REPEAT_WORDS else None
         for words in tokens
@@ -81,10 +82,10 @@ def mark_paragraphs(texts: list[str], title: str | None = None) -> list[Paragrap
 
     Comparison ignores case and punctuation.
     """
-    texts = [t for t in texts if normalise_text(t)]
+    keyed = [(text, key) for text in texts if (key := normalise_text(text))]
+    texts, keys = [text for text, _ in keyed], [key for _, key in keyed]
     head, tail = error_edges(texts)
     furniture = len(texts) - tail - trailing_furniture(texts[head : len(texts) - tail])
-    keys = [normalise_text(t) for t in texts]
     title_key = normalise_text(title) if title else None
     near = near_repeats(keys)
     seen: set[str] = set()

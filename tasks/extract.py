@@ -4,19 +4,23 @@
 Every exception a page can cause becomes a `failed` result with a reason code.
 """
 
+import contextlib
 import re
 from datetime import UTC, datetime
 from typing import Any
 
 import py3langid
 import trafilatura
+from htmldate import find_date
+from lxml.html import HtmlElement
+from trafilatura import metadata
 from trafilatura.settings import Document
 
 from tasks.clean import KEPT, Paragraph, body_of, mark_paragraphs, page_verdict
 from tasks.config import DedupConfig, ExtractConfig
 from tasks.decode import DecodeError, charset_from_content_type, decode_html
-from tasks.ids import site_of, text_hash
-from tasks.minhash import article_scheme, paragraph_scheme, sketch_paragraphs, words_of
+from tasks.ids import normalise_text, paragraph_key, site_of, text_hash
+from tasks.minhash import article_scheme, paragraph_scheme, sketch_paragraphs
 from tasks.text_capture import parse_text_capture
 
 STORED_PARAGRAPHS = ("article", "error_page")  # pages whose paragraphs are kept as rows
@@ -29,50 +33,71 @@ def failed(reason: str) -> dict[str, Any]:
     return {"status": "failed", "reason": reason, "paragraphs": []}
 
 
-def _trafilatura(
-    html: str,
-    url: str,
-    config: ExtractConfig,
-    fetched_at: datetime,
-    precise: bool,
-    with_metadata: bool = True,
-):
-    return trafilatura.bare_extraction(
-        html,
+def _body(tree: HtmlElement, url: str, config: ExtractConfig, precise: bool) -> Document | None:
+    """trafilatura's text extraction alone (it copies the tree, so `tree` stays as it was)."""
+    document = trafilatura.bare_extraction(
+        tree,
         url=url,
         favor_precision=precise,
         fast=config.fast,
         include_comments=False,
         include_tables=config.include_tables,
-        with_metadata=with_metadata,
-        date_extraction_params={
-            "extensive_search": True,
-            "original_date": True,
-            "max_date": fetched_at.strftime("%Y-%m-%d"),
-        },
+        with_metadata=False,
     )
+    return document if isinstance(document, Document) else None
+
+
+def page_metadata(tree: HtmlElement, url: str, fetched_at: datetime) -> Document:
+    """The metadata the archive keeps: title, author, canonical URL, publication date (none
+    after `fetched_at`), site name and description, from a parsed page.
+
+    The fields come from trafilatura's own extractors, in the order and with the rules of its
+    `extract_metadata`, which also looks for categories, tags and a licence. The archive keeps
+    none of those, and their XPath scans over the whole tree are about a third of that
+    function's time. tests/tasks/test_extract.py checks the fields agree with it.
+    """
+    found = metadata.examine_meta(tree)
+    if found.author and " " not in found.author:
+        found.author = None  # a single word in a meta tag is a handle, not a name
+    with contextlib.suppress(Exception):  # trafilatura's JSON-LD reading has known bugs
+        found = metadata.extract_meta_json(tree, found)
+    found.title = found.title or metadata.extract_title(tree)
+    found.author = found.author or metadata.extract_author(tree)
+    found.url = found.url or metadata.extract_url(tree, url)
+    found.date = find_date(
+        tree,
+        url=found.url,
+        extensive_search=True,
+        original_date=True,
+        max_date=fetched_at.date().isoformat(),
+    )
+    found.sitename = found.sitename or metadata.extract_sitename(tree)
+    if found.sitename:
+        found.sitename = found.sitename.lstrip("@")
+        if found.sitename and "." not in found.sitename and not found.sitename[0].isupper():
+            found.sitename = found.sitename.title()
+    elif found.url and (host := metadata.META_URL.match(found.url)):
+        found.sitename = host[1]
+    found.clean_and_trim()
+    return found
 
 
 def _words(document: Document | None) -> int:
     return len((document.text or "").split()) if document is not None else 0
 
 
-def extract_document(html: str, url: str, config: ExtractConfig, fetched_at: datetime):
-    """Run trafilatura, favouring precision, and fall back to its balanced mode on short output.
+def extract_body(tree: HtmlElement, url: str, config: ExtractConfig) -> Document | None:
+    """Run trafilatura's text extraction favouring precision, and fall back to its balanced
+    mode on short output; None when it finds no text.
 
     The precise mode drops navigation and teasers better, but on some layouts it keeps almost
-    nothing; then the balanced result wins if it is at least twice as long. The metadata do not
-    depend on the mode, so the second pass does not look for them again.
+    nothing; then the balanced result wins if it is at least twice as long.
     """
-    document = _trafilatura(html, url, config, fetched_at, precise=config.favor_precision)
+    document = _body(tree, url, config, precise=config.favor_precision)
     if config.favor_precision and _words(document) < config.recall_fallback_words:
-        balanced = _trafilatura(
-            html, url, config, fetched_at, precise=False, with_metadata=document is None
-        )
+        balanced = _body(tree, url, config, precise=False)
         if _words(balanced) >= 2 * max(_words(document), 1):
-            if document is None:
-                return balanced
-            document.text = balanced.text  # the first pass's metadata stay
+            return balanced
     return document
 
 
@@ -108,21 +133,25 @@ def _html_result(page: dict[str, Any], config: ExtractConfig) -> dict[str, Any]:
         html, _ = decode_html(page["payload"], charset_from_content_type(page.get("content_type")))
     except DecodeError:
         return failed("decode_error")
-    document = extract_document(html, page["url"], config, page["fetched_at"])
+    tree = trafilatura.load_html(html)
+    if tree is None:
+        return _verdict(page, config, [], {})
+    found = page_metadata(tree, page["url"], page["fetched_at"])
+    document = extract_body(tree, page["url"], config)
     if document is None:
-        metadata = trafilatura.extract_metadata(html, default_url=page["url"])
-        title = metadata.title if metadata is not None else None
-        _, text, _ = trafilatura.baseline(html)
-        return _verdict(page, config, mark_paragraphs(text.split("\n"), title), {"title": title})
+        _, text, _ = trafilatura.baseline(tree)
+        return _verdict(
+            page, config, mark_paragraphs(text.split("\n"), found.title), {"title": found.title}
+        )
     fields = {
-        "title": document.title or page.get("listed_title"),
-        "authors": [a.strip() for a in (document.author or "").split(";") if a.strip()],
-        "published_at": published_at(document.date, page["fetched_at"]) or _listed_date(page),
-        "site_name": document.sitename,
-        "description": document.description,
-        "canonical_url": document.url,
+        "title": found.title or page.get("listed_title"),
+        "authors": [a.strip() for a in (found.author or "").split(";") if a.strip()],
+        "published_at": published_at(found.date, page["fetched_at"]) or _listed_date(page),
+        "site_name": found.sitename,
+        "description": found.description,
+        "canonical_url": found.url,
     }
-    paragraphs = mark_paragraphs((document.text or "").split("\n"), document.title)
+    paragraphs = mark_paragraphs((document.text or "").split("\n"), found.title)
     return _verdict(page, config, paragraphs, fields)
 
 
@@ -156,7 +185,9 @@ def _verdict(
         "word_count": len(body.split()),
         "language": detect_language(body) if status == "article" else None,
         "paragraphs": [
-            (p.text, p.status, p.reason) for p in paragraphs if status in STORED_PARAGRAPHS
+            (p.text, p.status, p.reason, paragraph_key(p.text))
+            for p in paragraphs
+            if status in STORED_PARAGRAPHS
         ],
     }
 
@@ -166,7 +197,7 @@ def extract_page(page: dict[str, Any], config: ExtractConfig) -> dict[str, Any]:
 
     `page` holds url, fetched_at, kind ("html" or "text"), payload bytes and optionally
     http_status, content_type and title. The result holds status and reason, the article's
-    fields, and paragraphs as (text, status, reason) tuples.
+    fields, and paragraphs as (text, status, reason, text_key) tuples (see ids.paragraph_key).
     """
     payload = page["payload"]
     if not payload.strip():
@@ -193,12 +224,11 @@ def process_page(page: dict[str, Any], config: ExtractConfig, dedup: DedupConfig
     """
     result = extract_page(page, config)
     if result["status"] == "article":
-        texts = [text for text, _, _ in result["paragraphs"]]
-        tracked = [
-            status == KEPT and len(words_of(text)) >= dedup.paragraph_min_words
-            for text, status, _ in result["paragraphs"]
-        ]
         result["sketches"] = sketch_paragraphs(
-            texts, tracked, article_scheme(dedup), paragraph_scheme(dedup)
+            [normalise_text(text) for text, _, _, _ in result["paragraphs"]],
+            [status == KEPT for _, status, _, _ in result["paragraphs"]],
+            dedup.paragraph_min_words,
+            article_scheme(dedup),
+            paragraph_scheme(dedup),
         )
     return result

@@ -35,7 +35,12 @@ _TOKEN = re.compile(f"[{_UNSPACED}]|[^\\s{_UNSPACED}]+")
 def words_of(text: str) -> list[str]:
     """The tokens shingles are made of: words of the normalised text, and single characters
     of scripts written without spaces."""
-    return _TOKEN.findall(normalise_text(text))
+    return tokens_of(normalise_text(text))
+
+
+def tokens_of(normalised: str) -> list[str]:
+    """words_of a text already passed through normalise_text."""
+    return _TOKEN.findall(normalised)
 
 
 def word_shingles(text: str, size: int) -> set[str]:
@@ -52,8 +57,9 @@ def shingles_of(words: list[str], size: int) -> set[str]:
 
 def jaccard(a: set[str], b: set[str]) -> float:
     """Exact Jaccard similarity of two shingle sets (0 when both are empty)."""
-    union = len(a | b)
-    return len(a & b) / union if union else 0.0
+    common = len(a & b)
+    union = len(a) + len(b) - common
+    return common / union if union else 0.0
 
 
 @dataclass(frozen=True)
@@ -108,7 +114,10 @@ def _banding(threshold: float, num_perm: int, recall_weight: float) -> tuple[int
 
 def word_hashes(text: str) -> np.ndarray:
     """A CRC-32 hash per token of the text (see words_of), as uint64."""
-    words = words_of(text)
+    return _token_hashes(words_of(text))
+
+
+def _token_hashes(words: list[str]) -> np.ndarray:
     return np.fromiter(
         (zlib.crc32(w.encode("utf-8")) for w in words), dtype=np.uint64, count=len(words)
     )
@@ -166,7 +175,10 @@ def segment_signatures(
 
 
 def _words_of(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    hashed = [word_hashes(t) for t in texts]
+    return _concatenated([word_hashes(t) for t in texts])
+
+
+def _concatenated(hashed: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     lengths = np.array([len(h) for h in hashed], dtype=np.int64)
     words = np.concatenate(hashed) if hashed else np.zeros(0, dtype=np.uint64)
     return words, lengths
@@ -207,19 +219,20 @@ def to_minhash(signature: np.ndarray, scheme: Scheme) -> LeanMinHash:
 
 
 def sketch_paragraphs(
-    texts: list[str], tracked: list[bool], body: Scheme, paragraph: Scheme
+    normalised: list[str], kept: list[bool], min_words: int, body: Scheme, paragraph: Scheme
 ) -> list[tuple[bytes, bytes | None]]:
-    """Per paragraph: its share of the article signature, and its own signature if tracked.
+    """Per paragraph (text passed through normalise_text): its share of the article signature,
+    and its own signature if it is tracked, that is kept and of `min_words` words or more.
 
     An article's signature is the element-wise minimum of its kept paragraphs' shares (MinHash
     of a union is the minimum of the MinHashes), so leaving furniture out of a body later costs
     a minimum over arrays, not a new pass over the text. Each word is hashed once for both.
     """
-    words, lengths = _words_of(texts)
+    words, lengths = _concatenated([_token_hashes(tokens_of(text)) for text in normalised])
     owners, hashes = segment_shingles(words, lengths, body.shingle_words)
-    shares = segment_signatures(owners, hashes, len(texts), body)
-    chosen = np.flatnonzero(np.array(tracked, dtype=bool))
-    own: list[bytes | None] = [None] * len(texts)
+    shares = segment_signatures(owners, hashes, len(normalised), body)
+    chosen = np.flatnonzero(np.array(kept, dtype=bool) & (lengths >= min_words))
+    own: list[bytes | None] = [None] * len(normalised)
     if len(chosen):
         offsets = np.concatenate([[0], np.cumsum(lengths)])
         picked = np.concatenate([words[offsets[i] : offsets[i + 1]] for i in chosen])

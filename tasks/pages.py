@@ -12,7 +12,7 @@ from prefect import task
 from schemas import ARTICLES, PAGES, STAGED_PARAGRAPHS
 from tasks import io
 from tasks.config import DedupConfig, ExtractConfig, RunConfig
-from tasks.ids import content_hash, failure_id, page_id, paragraph_key, site_of
+from tasks.ids import content_hash, failure_id, page_id, site_of
 from tasks.layout import Layout
 from tasks.pool import extract_pages
 from tasks.progress import advance
@@ -82,7 +82,7 @@ class ShardRows:
                 }
             )
         sketches = result.get("sketches") or [(None, None)] * len(result["paragraphs"])
-        for position, ((text, paragraph_status, reason), (share, own)) in enumerate(
+        for position, ((text, paragraph_status, reason, text_key), (share, own)) in enumerate(
             zip(result["paragraphs"], sketches, strict=True)
         ):
             self.paragraphs.append(
@@ -92,7 +92,7 @@ class ShardRows:
                     "site": site,
                     "position": position,
                     "text": text,
-                    "text_key": paragraph_key(text),
+                    "text_key": text_key,
                     "status": paragraph_status,
                     "reason": reason,
                     "body_minhash": share,

@@ -4,11 +4,12 @@ from datetime import UTC, datetime
 
 import psutil
 import pytest
+import trafilatura
 
 from bench.metric import body_scores
 from tasks import pool
 from tasks.config import ExtractConfig
-from tasks.extract import extract_page, published_at
+from tasks.extract import extract_page, page_metadata, published_at
 from tasks.pool import extract_pages
 from tests.conftest import FIXTURES
 
@@ -55,6 +56,18 @@ def test_article_fields(benchmark):
     assert result["language"] == "en" and result["word_count"] > 100
     assert result["site"] and result["body_hash"]
     assert result["published_at"] is None or result["published_at"] <= NOW
+
+
+def test_page_metadata_agrees_with_trafilatura_extract_metadata(benchmark):
+    # page_metadata calls trafilatura's field extractors itself, to skip categories, tags and
+    # licence; an upgrade of trafilatura that changes its rules shows up here.
+    fields = ("title", "author", "url", "date", "sitename", "description")
+    dates = {"extensive_search": True, "original_date": True, "max_date": NOW.date().isoformat()}
+    for html, truth in benchmark.values():
+        tree = trafilatura.load_html(html)
+        ours = page_metadata(tree, truth["url"], NOW)
+        theirs = trafilatura.extract_metadata(tree, truth["url"], date_config=dates)
+        assert [getattr(ours, f) for f in fields] == [getattr(theirs, f) for f in fields]
 
 
 def test_publication_date_never_after_capture():

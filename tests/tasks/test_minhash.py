@@ -1,6 +1,7 @@
 import numpy as np
 from datasketch import MinHash
 
+from tasks.ids import normalise_text
 from tasks.minhash import (
     HASHING,
     Scheme,
@@ -51,13 +52,13 @@ def test_shingles_never_cross_from_one_text_into_the_next():
 
 
 def test_an_article_signature_is_the_minimum_of_its_paragraph_shares():
-    tracked = [len(t.split()) >= 8 for t in TEXTS]
-    sketches = sketch_paragraphs(TEXTS, tracked, SCHEME, PARAGRAPHS)
+    kept = [True, True, True, False, True]  # TEXT[:60] is long enough but not kept
+    sketches = sketch_paragraphs([normalise_text(t) for t in TEXTS], kept, 8, SCHEME, PARAGRAPHS)
     shares = [np.frombuffer(share, dtype="<u4") for share, _ in sketches]
     for share, text in zip(shares, TEXTS, strict=True):
         assert np.array_equal(share, datasketch_signature(text, SCHEME))
     own = [o for _, o in sketches]
-    assert own[0] is not None and own[2] is None
+    assert own[0] is not None and own[2] is None and own[3] is None
     assert np.array_equal(np.frombuffer(own[0], "<u4"), datasketch_signature(TEXT, PARAGRAPHS))
     union = MinHash(num_perm=128, seed=1, scheme=HASHING, hashfunc=int)
     for text in TEXTS:
