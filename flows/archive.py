@@ -3,10 +3,10 @@
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import pyarrow as pa
-from prefect import flow, get_run_logger, unmapped
+from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
@@ -24,15 +24,20 @@ from warehouse.build import build_views
 from warehouse.report import run_report
 
 
-def on_cluster(address: str | None) -> Any:
-    """The archive flow, with its tasks sent to the Dask scheduler at `address` if one is given
-    (prefect-dask's DaskTaskRunner); as it is otherwise."""
-    if not address:
-        return archive
+def shard_runner(run: RunConfig) -> Any:
+    """Where shard tasks run: on the Dask cluster at `run.dask_address` (prefect-dask's
+    DaskTaskRunner), else `run.concurrent_shards` at a time in threads of this process (a
+    shard task mostly waits on the extraction processes; two keep them fed).
+
+    Chosen when the flow runs, from its parameters, rather than fixed on the flow: a deployment
+    (`broadsheet serve`) loads the flow from its module, so a task runner set on a copy of the
+    flow would not reach scheduled runs.
+    """
+    if not run.dask_address:
+        return ThreadPoolTaskRunner(max_workers=run.concurrent_shards)
     from prefect_dask import DaskTaskRunner
 
-    runner = cast(Any, DaskTaskRunner(address=address))  # a TaskRunner; its stubs disagree
-    return archive.with_options(task_runner=runner)
+    return DaskTaskRunner(address=run.dask_address)
 
 
 class ShardFailed(RuntimeError):
@@ -90,8 +95,7 @@ def pending_shards(layout: Layout, shards: list[Shard]) -> list[Shard]:
     return [s for s in shards if not is_published(layout, s.key)]
 
 
-# Shard tasks mostly wait on the extraction processes; two at a time keep them fed.
-@flow(name="broadsheet-archive", task_runner=ThreadPoolTaskRunner(max_workers=2))  # type: ignore[arg-type]
+@flow(name="broadsheet-archive")
 def archive(
     inputs: list[str],
     warehouse: str,
@@ -134,21 +138,28 @@ def archive(
     stage = time.monotonic()
     progress.stage("extracting")
     shard_task = extract_shard.with_options(retries=run.task_retries)
-    futures = shard_task.map(
-        todo,
-        warehouse=warehouse,
-        run_id=run_id,
-        extract_config=unmapped(extract),
-        run_config=unmapped(run),
-        dedup_config=unmapped(dedup),
-    )
     done, failures = [], []
-    for shard, future in zip(todo, futures, strict=True):
-        try:
-            _add(totals, future.result())
-            done.append(shard.key)
-        except Exception as error:
-            failures.append(f"{shard.label} ({shard.files[0].path}): {error}")
+    with shard_runner(run) as runner:
+        futures = [
+            runner.submit(
+                shard_task,
+                {
+                    "shard": shard,
+                    "warehouse": warehouse,
+                    "run_id": run_id,
+                    "extract_config": extract,
+                    "run_config": run,
+                    "dedup_config": dedup,
+                },
+            )
+            for shard in todo
+        ]
+        for shard, future in zip(todo, futures, strict=True):
+            try:
+                _add(totals, future.result())
+                done.append(shard.key)
+            except Exception as error:
+                failures.append(f"{shard.label} ({shard.files[0].path}): {error}")
     pool.shutdown()
     seconds["extract"] = time.monotonic() - stage
 

@@ -216,7 +216,7 @@ def _raw_nights(warehouse: Path, dates: str | None, need: bool) -> list[Path]:
 def _run_pipeline(settings: Any, inputs: list[str], reprocess: bool = False) -> None:
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from flows.archive import on_cluster
+    from flows.archive import archive
     from tasks import progress
 
     started = time.monotonic()
@@ -233,7 +233,7 @@ def _run_pipeline(settings: Any, inputs: list[str], reprocess: bool = False) -> 
             lambda n: bar.advance(job, n), lambda name: bar.update(job, description=name)
         )
         try:
-            result = on_cluster(settings.run.dask_address)(
+            result = archive(
                 inputs=inputs,
                 warehouse=str(settings.warehouse.resolve()),
                 extract=settings.extract,

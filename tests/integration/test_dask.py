@@ -7,28 +7,38 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.conftest import FIXTURES
 from tests.flows.test_archive import run, sql
-from tests.integration.test_nightly import free_port, stop, wait_for
+from tests.integration.test_nightly import (
+    finished,
+    free_port,
+    post,
+    prefect,  # noqa: F401 (a fixture)
+    stop,
+    wait_for,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("prefect_server")]
 BIN = Path(sys.executable).parent
 
 
-@pytest.fixture
-def cluster(tmp_path):
-    from prefect.settings import PREFECT_API_URL
-
+@contextmanager
+def dask_cluster(prefect_api: str) -> Iterator[str]:
+    """A Dask scheduler and two workers on 127.0.0.1, each a process of its own, reporting to
+    the Prefect API at `prefect_api`; yields the scheduler's address. Stopped by PID."""
     port = free_port()
     address = f"tcp://127.0.0.1:{port}"
     env = {
         **os.environ,
         # Workers report task states to the flow's own Prefect API, and may start processes.
-        "PREFECT_API_URL": str(PREFECT_API_URL.value()),
+        "PREFECT_API_URL": prefect_api,
         "DASK_DISTRIBUTED__WORKER__DAEMON": "False",
     }
     quiet = {"env": env, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
@@ -55,6 +65,14 @@ def cluster(tmp_path):
             stop(process)
 
 
+@pytest.fixture
+def cluster():
+    from prefect.settings import PREFECT_API_URL
+
+    with dask_cluster(str(PREFECT_API_URL.value())) as address:
+        yield address
+
+
 def test_a_dask_cluster_builds_the_same_archive_as_a_local_run(tmp_path, cluster):
     inputs = tmp_path / "inputs"
     shutil.copytree(FIXTURES / "sample", inputs)
@@ -72,3 +90,57 @@ def test_a_dask_cluster_builds_the_same_archive_as_a_local_run(tmp_path, cluster
     ):
         assert sql(tmp_path / "dask", query) == sql(tmp_path / "local", query)
     assert len(sql(tmp_path / "dask", "SELECT 1 FROM duplicates")) >= 1
+    # The shard tasks went through the cluster's scheduler, not this process's threads.
+    assert "extract_shard" in task_prefixes_seen_by(cluster)
+
+
+def task_prefixes_seen_by(address: str) -> set[str]:
+    """The names of the kinds of task the cluster's scheduler has been given."""
+    from distributed import Client
+
+    with Client(address, timeout=10) as client:
+        return set(
+            client.run_on_scheduler(lambda dask_scheduler: list(dask_scheduler.task_prefixes))
+        )
+
+
+def test_the_nightly_deployment_sends_its_shards_to_the_cluster(tmp_path, prefect):  # noqa: F811
+    api, env = prefect
+    inputs = tmp_path / "inputs"
+    shutil.copytree(FIXTURES / "sample", inputs)
+    warehouse = tmp_path / "w"
+    with dask_cluster(api) as address:
+        config = tmp_path / "broadsheet.toml"
+        config.write_text(
+            f'warehouse = "{warehouse}"\n[run]\ndask_address = "{address}"\n'
+            f'[[sources]]\nkind = "path"\npath = "{inputs}"\n'
+        )
+        serving = subprocess.Popen(
+            [str(BIN / "broadsheet"), "serve", "-c", str(config)],
+            env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )  # fmt: skip
+        try:
+            deployment = wait_for(
+                lambda: (
+                    (
+                        r := httpx.get(
+                            f"{api}/deployments/name/broadsheet-archive/nightly", timeout=5
+                        )
+                    ).status_code
+                    == 200
+                    and r.json()
+                ),
+                90,
+                "the nightly deployment",
+            )
+            created = post(f"{api}/deployments/{deployment['id']}/create_flow_run", {})
+            flow_run = created["id"]  # type: ignore[index]
+            done = wait_for(lambda: finished(api, flow_run), 240, "the nightly run")
+            assert done["type"] == "COMPLETED", done
+        finally:
+            stop(serving)
+        assert "extract_shard" in task_prefixes_seen_by(address)
+    run(str(inputs), "-w", str(tmp_path / "local"))
+    query = "SELECT article_id, url, title, body FROM articles ORDER BY article_id"
+    assert sql(warehouse, query) == sql(tmp_path / "local", query)
