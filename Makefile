@@ -39,6 +39,7 @@ bench-scale: install  ## scaling, incremental nights and queries over 1M article
 	.venv/bin/python bench/scale.py
 	.venv/bin/python bench/incremental.py
 	.venv/bin/python bench/queries.py
+	.venv/bin/python bench/furniture.py
 
 clean:
-	rm -rf warehouse/tables warehouse/_staging warehouse/_manifests warehouse/*.duckdb
+	rm -rf warehouse/tables warehouse/_staging warehouse/_scratch warehouse/_manifests warehouse/*.duckdb

@@ -80,6 +80,11 @@ class DedupConfig(_Frozen):
         0.1, gt=0, le=1, description="... and on at least this share of the site's articles"
     )
     seed: int = Field(1, description="MinHash seed; changing it makes old signatures useless")
+    counting_memory_mb: int = Field(
+        512,
+        ge=64,
+        description="memory for counting site furniture over the archive; more spills to disk",
+    )
     batch_pages: int = Field(
         5000,
         ge=1,

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -388,7 +389,6 @@ def first_sightings(new: pa.Table, archived: pa.Table, scheme: Scheme) -> dict[t
 
 
 _COUNTED = pa.array([KEPT, BOILERPLATE, COPY])
-_LINE = ["site", "line", "story"]
 _HEX_DIGITS = 16  # a 64-bit number
 _NIBBLE_SHIFTS = np.arange(4 * (_HEX_DIGITS - 1), -1, -4, dtype=np.uint64)
 
@@ -421,13 +421,16 @@ class SiteCounts:
 
     A story is an article with its copies: copy pages' paragraphs carry the survivor's
     article_id, so five captures of one story on a site count once, whichever night they came.
-    Every archived line of a site is held, so each is kept as 20 bytes of numbers (a site code,
-    the text key and the article id as 64-bit numbers) rather than its strings, and counted
-    with Arrow's hash aggregation.
+    Every archived line of the group's sites is counted, which for a site with millions of
+    archived articles is more than memory should hold: the lines go into a DuckDB database
+    (`connection`; a file from io.scratch_database when publishing), which counts them within
+    its memory limit and spills the rest to disk. Each line is 20 bytes of numbers (a site
+    code, and the text key and the article id as 64-bit numbers), not its strings.
     """
 
-    def __init__(self) -> None:
-        self._lines: list[pa.Table] = []
+    def __init__(self, connection: duckdb.DuckDBPyConnection | None = None) -> None:
+        self._db = connection if connection is not None else duckdb.connect()
+        self._db.execute("CREATE TABLE lines (site INTEGER, line UBIGINT, story UBIGINT)")
         self._sites: dict[str, int] = {}
 
     def _site_codes(self, sites: pa.ChunkedArray) -> pa.Array:
@@ -451,30 +454,26 @@ class SiteCounts:
                 "story": hex_prefix(counted["article_id"]),
             }
         )
-        self._lines.append(lines.group_by(_LINE, use_threads=False).aggregate([]))
+        self._db.register("added", lines)
+        self._db.execute("INSERT INTO lines SELECT DISTINCT site, line, story FROM added")
+        self._db.unregister("added")
 
     def boilerplate(self, config: DedupConfig) -> set[tuple[str, str]]:
         """(site, text_key) pairs on enough of the site's stories to be its furniture."""
-        if not self._lines:
-            return set()
-        lines = pa.concat_tables(self._lines).group_by(_LINE, use_threads=False).aggregate([])
-        per_line = lines.group_by(["site", "line"]).aggregate([([], "count_all")])
-        per_site = lines.group_by("site").aggregate([("story", "count_distinct")])
-        joined = per_line.join(per_site, "site")
-        stories = pc.cast(joined["story_count_distinct"], pa.float64())
-        enough = pc.and_(
-            pc.greater_equal(joined["count_all"], config.boilerplate_min_pages),
-            pc.greater_equal(
-                pc.cast(joined["count_all"], pa.float64()),
-                pc.multiply(stories, config.boilerplate_min_share),
-            ),
-        )
-        found = joined.filter(enough)
+        found = self._db.execute(
+            """
+            WITH triples AS (SELECT DISTINCT site, line, story FROM lines),
+            per_line AS (SELECT site, line, count(*) AS stories FROM triples GROUP BY site, line),
+            per_site AS (SELECT site, count(DISTINCT story) AS stories FROM triples GROUP BY site)
+            SELECT per_line.site, per_line.line
+            FROM per_line JOIN per_site ON per_line.site = per_site.site
+            WHERE per_line.stories >= $min_pages
+              AND CAST(per_line.stories AS DOUBLE) >= CAST(per_site.stories AS DOUBLE) * $share
+            """,
+            {"min_pages": config.boilerplate_min_pages, "share": config.boilerplate_min_share},
+        ).fetchall()
         names = list(self._sites)
-        return {
-            (names[site], f"{line:016x}")
-            for site, line in zip(found["site"].to_pylist(), found["line"].to_pylist(), strict=True)
-        }
+        return {(names[site], f"{line:016x}") for site, line in found}
 
 
 def mark_boilerplate(

@@ -12,12 +12,14 @@ import re
 import uuid
 import zlib
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import duckdb
 import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
@@ -430,6 +432,32 @@ def existing_values(
     """Which of `candidates` already appear in `column` of the given Parquet files."""
     found = matching_rows(files, schema, column, candidates, [column])
     return set(found.column(column).to_pylist())
+
+
+@contextmanager
+def scratch_database(path: Path, memory_mb: int) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A DuckDB database in the file `path` for working data larger than memory: it holds
+    at most `memory_mb` MiB in memory and spills the rest beside `path`. Deleted on exit."""
+    spill = path.with_name(path.name + ".tmp")
+    _remove_database(path, spill)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    settings: dict[str, str | bool | int | float | list[str]] = {
+        "memory_limit": f"{memory_mb}MB",
+        "temp_directory": str(spill),
+        "preserve_insertion_order": False,
+    }
+    connection = duckdb.connect(str(path), config=settings)
+    try:
+        yield connection
+    finally:
+        connection.close()
+        _remove_database(path, spill)
+
+
+def _remove_database(path: Path, spill: Path) -> None:
+    path.unlink(missing_ok=True)
+    path.with_name(path.name + ".wal").unlink(missing_ok=True)
+    remove_tree(spill)
 
 
 def remove_file(path: Path) -> None:

@@ -7,6 +7,7 @@
 <warehouse>/_staging/<shard>/<table>.parquet                 a shard's work before publishing
 <warehouse>/_manifests/<shard>.json                          a published shard's receipt
 <warehouse>/_results/                                        Prefect's persisted task results
+<warehouse>/_scratch/                                        working files of publishing
 <warehouse>/broadsheet.duckdb                                the views
 """
 
@@ -55,6 +56,10 @@ class Layout:
     def results(self) -> Path:
         """Prefect's persisted task results (small: counts), pruned after some days."""
         return self.root / "_results"
+
+    def scratch(self, name: str) -> Path:
+        """A working file of publishing, deleted when done (and before use, after a crash)."""
+        return self.root / "_scratch" / name
 
     def manifest(self, shard: str) -> Path:
         return self.root / "_manifests" / f"{shard}.json"

@@ -206,21 +206,22 @@ def decide(
     """
     articles, paragraphs = run["articles"], run["paragraphs"]
     sites = {s for s in paragraphs["site"].to_pylist() if s is not None}
-    counts = dedup.SiteCounts()
-    for _, rows in archive.paragraphs_of(sites, ["site", "text_key", "article_id", "status"]):
-        counts.add(rows)
     scheme = article_scheme(config)
     copies = _Copies(archive, articles, scheme)
-
-    # Copies are judged on bodies cleaned of the furniture known so far.
-    articles, paragraphs, _ = _clean(articles, paragraphs, counts.boilerplate(config))
-    articles, paragraphs, hollow = _hollow(articles, paragraphs)
-    articles, paragraphs = copies.split(articles, paragraphs)
-    # Then furniture is counted per story: five captures of one story are one piece of
-    # evidence, ten copies of ten wire stories on a new site are ten.
-    counts.add(paragraphs)
-    counts.add(copies.paragraphs())
-    furniture = counts.boilerplate(config)
+    scratch = archive.layout.scratch("furniture.duckdb")
+    with io.scratch_database(scratch, config.counting_memory_mb) as database:
+        counts = dedup.SiteCounts(database)
+        for _, rows in archive.paragraphs_of(sites, ["site", "text_key", "article_id", "status"]):
+            counts.add(rows)
+        # Copies are judged on bodies cleaned of the furniture known so far.
+        articles, paragraphs, _ = _clean(articles, paragraphs, counts.boilerplate(config))
+        articles, paragraphs, hollow = _hollow(articles, paragraphs)
+        articles, paragraphs = copies.split(articles, paragraphs)
+        # Then furniture is counted per story: five captures of one story are one piece of
+        # evidence, ten copies of ten wire stories on a new site are ten.
+        counts.add(paragraphs)
+        counts.add(copies.paragraphs())
+        furniture = counts.boilerplate(config)
     articles, paragraphs, changed = _clean(articles, paragraphs, furniture)
     articles, paragraphs, emptied = _hollow(articles, paragraphs)
     hollow |= emptied

@@ -9,7 +9,7 @@ import pytest
 
 from bench.labelled import _edit
 from schemas import ARTICLES, STAGED_PARAGRAPHS
-from tasks import dedup
+from tasks import dedup, io
 from tasks.config import DedupConfig
 from tasks.ids import paragraph_key, stable_id
 from tasks.minhash import article_scheme, paragraph_scheme, sign
@@ -105,6 +105,25 @@ def test_site_furniture_needs_enough_pages_and_a_share_of_the_site(stories):
     assert found == {("news.example", paragraph_key(furniture))}
     strict = DedupConfig(boilerplate_min_share=0.9)
     assert counts.boilerplate(strict) == set()  # on 4 of 6 articles only
+
+
+def test_furniture_counted_in_a_scratch_database_leaves_nothing_behind(tmp_path, stories):
+    furniture = "Read more stories like this in our weekly newsletter."
+    rows = []
+    for i, story in enumerate(stories[:5]):
+        rows += paragraph_rows(stable_id(f"a{i}"), "news.example", [story[0], furniture])
+    path = tmp_path / "_scratch" / "furniture.duckdb"
+    path.parent.mkdir()
+    path.write_text("left by a run that crashed")
+    with io.scratch_database(path, memory_mb=64) as database:
+        counts = dedup.SiteCounts(database)
+        counts.add(pa.Table.from_pylist(rows, schema=STAGED_PARAGRAPHS))
+        assert path.stat().st_size > len("left by a run that crashed")
+        limit = database.execute("SELECT current_setting('memory_limit')").fetchone()
+        assert limit is not None and limit[0].endswith("MiB") and float(limit[0].split()[0]) < 65
+        found = counts.boilerplate(CONFIG)
+    assert found == {("news.example", paragraph_key(furniture))}
+    assert not list(path.parent.iterdir())
 
 
 def test_boilerplate_marks_follow_the_current_furniture():
