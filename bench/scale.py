@@ -19,6 +19,7 @@ import json
 import os
 import random
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -27,6 +28,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import duckdb
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -34,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import contextlib
 
 from bench.extraction import DEFAULT_CORPUS, load_corpus
+from tasks.layout import Layout
 
 PAGES_PER_FILE = 1000
 _PARAGRAPH_TEXT = re.compile(rb"(<p\b[^>]*>)([^<]{60,})")
@@ -179,6 +182,13 @@ def measured_run(inputs: Path, warehouse: Path) -> tuple[float, int]:
     return seconds, peak
 
 
+def stage_seconds(warehouse: Path) -> str:
+    """How long the run in `warehouse` spent extracting and publishing, as it recorded."""
+    with duckdb.connect(str(Layout(warehouse).database), read_only=True) as connection:
+        row = connection.execute("SELECT extract_seconds, publish_seconds FROM runs").fetchone()
+    return f"extract {row[0]:.1f} s, publish {row[1]:.1f} s" if row else "none recorded"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
@@ -189,10 +199,16 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         root = args.keep or Path(scratch)
         write_inputs(pages, root / "in-fixed", 10)
-        # The first run creates Prefect's database; the fixed cost is that of a warm run.
+        # The first run creates Prefect's database; the fixed cost is that of a warm run. It
+        # varies by a second or two (the embedded server's start), which the net cost per page
+        # at 2,000 pages would carry whole: the median of three runs is taken.
         measured_run(root / "in-fixed", root / "w-warm-up")
-        fixed, fixed_peak = measured_run(root / "in-fixed", root / "w-fixed")
-        print(f"fixed cost (10 pages): {fixed:.1f} s, peak memory {fixed_peak / 2**20:.0f} MiB")
+        warm = [measured_run(root / "in-fixed", root / f"w-fixed-{i}") for i in range(3)]
+        fixed, fixed_peak = statistics.median(s for s, _ in warm), max(p for _, p in warm)
+        print(
+            f"fixed cost (10 pages): {fixed:.1f} s (median of"
+            f" {', '.join(f'{s:.1f}' for s, _ in warm)}), peak memory {fixed_peak / 2**20:.0f} MiB"
+        )
         print(f"{'pages':>8}{'seconds':>10}{'ms/page':>10}{'net ms/page':>13}{'peak MiB':>10}")
         results = []
         for size in args.sizes:
@@ -201,6 +217,7 @@ def main() -> None:
             per_page, net = seconds / size * 1000, (seconds - fixed) / size * 1000
             results.append((size, per_page, net))
             print(f"{size:>8}{seconds:>10.1f}{per_page:>10.2f}{net:>13.2f}{peak / 2**20:>10.0f}")
+            print(f"    (stages, from the runs table: {stage_seconds(root / f'w-{size}')})")
             sys.stdout.flush()
     base = results[0]
     for size, per_page, net in results[1:]:

@@ -455,7 +455,7 @@ class SiteCounts:
             }
         )
         self._db.register("added", lines)
-        self._db.execute("INSERT INTO lines SELECT DISTINCT site, line, story FROM added")
+        self._db.execute("INSERT INTO lines SELECT site, line, story FROM added")
         self._db.unregister("added")
 
     def boilerplate(self, config: DedupConfig) -> set[tuple[str, str]]:
