@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
 import pytest
 
 from tests.conftest import FIXTURES
@@ -19,8 +18,10 @@ from tests.flows.test_archive import run, sql
 from tests.integration.test_nightly import (
     finished,
     free_port,
+    nightly_deployment,
     post,
     prefect,  # noqa: F401 (a fixture)
+    serve,
     stop,
     wait_for,
 )
@@ -115,25 +116,9 @@ def test_the_nightly_deployment_sends_its_shards_to_the_cluster(tmp_path, prefec
             f'warehouse = "{warehouse}"\n[run]\ndask_address = "{address}"\n'
             f'[[sources]]\nkind = "path"\npath = "{inputs}"\n'
         )
-        serving = subprocess.Popen(
-            [str(BIN / "broadsheet"), "serve", "-c", str(config)],
-            env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )  # fmt: skip
+        serving = serve(config, env, tmp_path)
         try:
-            deployment = wait_for(
-                lambda: (
-                    (
-                        r := httpx.get(
-                            f"{api}/deployments/name/broadsheet-archive/nightly", timeout=5
-                        )
-                    ).status_code
-                    == 200
-                    and r.json()
-                ),
-                90,
-                "the nightly deployment",
-            )
+            deployment = nightly_deployment(api)
             created = post(f"{api}/deployments/{deployment['id']}/create_flow_run", {})
             flow_run = created["id"]  # type: ignore[index]
             done = wait_for(lambda: finished(api, flow_run), 240, "the nightly run")

@@ -127,6 +127,25 @@ def finished(api: str, flow_run: str):
     return current if current["type"] in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED") else None
 
 
+def serve(config: Path, env: dict, cwd: Path) -> subprocess.Popen:
+    """`broadsheet serve -c config` in a process group of its own (stop it with `stop`)."""
+    return subprocess.Popen(
+        [str(BIN / "broadsheet"), "serve", "-c", str(config)],
+        env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # fmt: skip
+
+
+def nightly_deployment(api: str) -> dict:
+    """The nightly deployment, once `serve` has registered it with the server at `api`."""
+
+    def registered() -> dict | None:
+        answer = httpx.get(f"{api}/deployments/name/broadsheet-archive/nightly", timeout=5)
+        return answer.json() if answer.status_code == 200 else None
+
+    return wait_for(registered, 90, "the nightly deployment")
+
+
 def test_nightly_deployment_runs_fails_on_one_shard_and_retries_only_that(tmp_path, prefect):
     api, env = prefect
     inputs = three_inputs(tmp_path / "inputs")
@@ -136,23 +155,9 @@ def test_nightly_deployment_runs_fails_on_one_shard_and_retries_only_that(tmp_pa
         f'warehouse = "{warehouse}"\n[schedule]\ncron = "0 2 * * *"\ntimezone = "Europe/Paris"\n'
         f'[[sources]]\nkind = "path"\npath = "{tmp_path / "inputs"}"\n'
     )
-    serving = subprocess.Popen(
-        [str(BIN / "broadsheet"), "serve", "-c", str(config)],
-        env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )  # fmt: skip
+    serving = serve(config, env, tmp_path)
     try:
-        deployment = wait_for(
-            lambda: (
-                (
-                    r := httpx.get(f"{api}/deployments/name/broadsheet-archive/nightly", timeout=5)
-                ).status_code
-                == 200
-                and r.json()
-            ),
-            90,
-            "the nightly deployment",
-        )
+        deployment = nightly_deployment(api)
         (schedule,) = deployment["schedules"]
         assert schedule["schedule"]["cron"] == "0 2 * * *"
         assert schedule["schedule"]["timezone"] == "Europe/Paris" and schedule["active"]
@@ -227,19 +232,8 @@ def test_a_restart_after_missed_nights_runs_once(tmp_path, prefect):
         f'warehouse = "{tmp_path / "w"}"\n[[sources]]\nkind = "path"\npath = "{inputs[0].parent}"\n'
     )
 
-    def start() -> subprocess.Popen:
-        return subprocess.Popen(
-            [str(BIN / "broadsheet"), "serve", "-c", str(config)],
-            env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )  # fmt: skip
-
-    def deployment() -> dict:
-        answer = httpx.get(f"{api}/deployments/name/broadsheet-archive/nightly", timeout=5)
-        return answer.json() if answer.status_code == 200 else {}
-
-    serving = start()
-    found = wait_for(deployment, 90, "the nightly deployment")
+    serving = serve(config, env, tmp_path)
+    found = nightly_deployment(api)
     stop(serving)
     nights = []
     for days_ago in (3, 2, 1):  # three nights the schedule fired while serve was down
@@ -248,7 +242,7 @@ def test_a_restart_after_missed_nights_runs_once(tmp_path, prefect):
         nights.append(
             post(f"{api}/deployments/{found['id']}/create_flow_run", {"state": late})["id"]
         )  # type: ignore[index]
-    serving = start()
+    serving = serve(config, env, tmp_path)
     try:
         newest = wait_for(lambda: finished(api, nights[-1]), 240, "the newest missed night")
     finally:
