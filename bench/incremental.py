@@ -28,7 +28,7 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.extraction import DEFAULT_CORPUS, load_corpus
+from bench.corpus import DEFAULT_CORPUS, load_corpus
 from bench.scale import write_inputs
 from flows.archive import archive
 from tasks import pool

@@ -25,7 +25,7 @@ import pyarrow as pa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.extraction import DEFAULT_CORPUS
+from bench.corpus import DEFAULT_CORPUS
 from schemas import ARTICLES, PAGES
 from tasks import io
 from tasks.compact import compact

@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import contextlib
 
-from bench.extraction import DEFAULT_CORPUS, load_corpus
+from bench.corpus import DEFAULT_CORPUS, load_corpus
 from tasks.layout import Layout
 
 PAGES_PER_FILE = 1000

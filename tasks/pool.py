@@ -8,6 +8,7 @@ recorded as failed. One pool serves every shard task of a process, until `shutdo
 """
 
 import contextlib
+import gc
 import logging
 import multiprocessing
 import multiprocessing.forkserver
@@ -22,7 +23,7 @@ from typing import Any
 from pebble import ProcessExpired, ProcessPool
 
 from tasks.config import DedupConfig, ExtractConfig
-from tasks.extract import failed, process_page
+from tasks.extract import failed, process_page, use_fast_element_lookup
 
 _IN_FLIGHT_PER_WORKER = 4
 _lock = threading.Lock()
@@ -31,10 +32,16 @@ _pool_key: tuple[int, int] | None = None
 
 
 def _start_worker(megabytes: int) -> None:
-    """Cap the worker's address space and quiet trafilatura's per-page warnings."""
+    """Cap the worker's address space, quiet trafilatura's per-page warnings and set the
+    worker up for speed."""
     limit = megabytes * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     logging.getLogger("trafilatura").setLevel(logging.ERROR)
+    use_fast_element_lookup()
+    # The objects a worker starts with (the modules of trafilatura, lxml, numpy and the rest)
+    # live as long as it does. Frozen, the collector stops scanning them again on every full
+    # collection: 7% fewer instructions a page.
+    gc.freeze()
 
 
 def worker_count(requested: int) -> int:

@@ -5,11 +5,19 @@ from datetime import UTC, datetime
 import psutil
 import pytest
 import trafilatura
+from lxml.html import HtmlElementClassLookup
 
 from bench.metric import body_scores
 from tasks import pool
-from tasks.config import ExtractConfig
-from tasks.extract import extract_page, page_metadata, published_at
+from tasks.config import DedupConfig, ExtractConfig
+from tasks.extract import (
+    TRAFILATURA_PARSER,
+    extract_page,
+    page_metadata,
+    process_page,
+    published_at,
+    use_fast_element_lookup,
+)
 from tasks.pool import extract_pages
 from tests.conftest import FIXTURES
 
@@ -68,6 +76,19 @@ def test_page_metadata_agrees_with_trafilatura_extract_metadata(benchmark):
         ours = page_metadata(tree, truth["url"], NOW)
         theirs = trafilatura.extract_metadata(tree, truth["url"], date_config=dates)
         assert [getattr(ours, f) for f in fields] == [getattr(theirs, f) for f in fields]
+
+
+def test_fast_element_lookup_changes_no_result(benchmark):
+    # Workers parse with lxml's C element lookup (tasks/pool.py); results must not change.
+    pages = [page(html, url=truth["url"]) for html, truth in benchmark.values()]
+    config, dedup = ExtractConfig(), DedupConfig()
+    before = [process_page(p, config, dedup) for p in pages]
+    try:
+        use_fast_element_lookup()
+        after = [process_page(p, config, dedup) for p in pages]
+    finally:
+        TRAFILATURA_PARSER.set_element_class_lookup(HtmlElementClassLookup())
+    assert after == before
 
 
 def test_publication_date_never_after_capture():
