@@ -12,7 +12,7 @@ from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from schemas import RUNS
-from tasks import io, pool, progress
+from tasks import forkserver, io, pool, progress
 from tasks.compact import compact_archive, recover, release_shards
 from tasks.config import DedupConfig, ExtractConfig, FetchConfig, RunConfig, SourceConfig
 from tasks.fetching import fetch_sources
@@ -114,6 +114,8 @@ def archive(
     started, clock = datetime.now(UTC), time.monotonic()
     run_id = str(flow_run.id or "local")
     layout = Layout(Path(warehouse))
+    if not run.dask_address:
+        forkserver.start()  # the workers' imports overlap what comes before extraction
     ensure_tables(layout)
     if interrupted := recover(layout):
         logger.warning(interrupted)

@@ -174,6 +174,10 @@ def run(
             settings = settings.model_copy(update={"run": settings.run.model_copy(update=given)})
     except UserError as error:
         _fail(str(error))
+    if not settings.run.dask_address:
+        from tasks import forkserver
+
+        forkserver.start()  # its imports overlap Prefect's, on the other core
     _keep_results_in(settings.warehouse)
     _run_pipeline(settings, [str(p) for p in paths], reprocess)
 

@@ -7,11 +7,8 @@ so a replacement costs a fork and the import of the program's main module, about
 recorded as failed. One pool serves every shard task of a process, until `shutdown`.
 """
 
-import contextlib
 import gc
 import logging
-import multiprocessing
-import multiprocessing.forkserver
 import os
 import resource
 import threading
@@ -22,6 +19,7 @@ from typing import Any
 
 from pebble import ProcessExpired, ProcessPool
 
+from tasks import forkserver
 from tasks.config import DedupConfig, ExtractConfig
 from tasks.extract import failed, process_page, use_fast_element_lookup
 
@@ -55,13 +53,11 @@ def _shared_pool(workers: int, memory_mb: int) -> ProcessPool:
         if _pool is None or _pool_key != (workers, memory_mb) or not _pool.active:
             if _pool is not None:
                 _pool.stop()
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["tasks.extract"])
             _pool = ProcessPool(
                 max_workers=workers,
                 initializer=_start_worker,
                 initargs=(memory_mb,),
-                context=context,
+                context=forkserver.fork_context(),
             )
             _pool_key = (workers, memory_mb)
         return _pool
@@ -75,10 +71,7 @@ def shutdown() -> None:
             _pool.stop()
             _pool.join()
             _pool = None
-            # The fork server keeps trafilatura loaded (over 100 MiB) while publishing runs.
-            # Python has no public call to stop it; the next pool starts a new one.
-            with contextlib.suppress(AttributeError):
-                multiprocessing.forkserver._forkserver._stop()  # type: ignore[attr-defined]
+        forkserver.stop()
 
 
 def _outcome(future: Any) -> dict[str, Any]:
