@@ -1,6 +1,6 @@
 """Extraction quality and speed: the Broadsheet pipeline against bare trafilatura, in one run.
 
-    .venv/bin/python bench/extraction.py [--corpus DIR] [--small 2 --large 8]
+    .venv/bin/python bench/extraction.py [--corpus DIR] [--small 2 --large 10 --rounds 3]
 
 Quality: body precision, recall and F1 (bench/metric.py) on the benchmark pages, for the whole
 pipeline (`broadsheet run`) and for `trafilatura.extract` with default settings.
@@ -12,6 +12,7 @@ bare trafilatura on one core; and the fixed cost of a warm run (start-up and tea
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -78,7 +79,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--small", type=int, default=2)
-    parser.add_argument("--large", type=int, default=8)
+    parser.add_argument("--large", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     pages, expected = load_corpus(args.corpus)
     with tempfile.TemporaryDirectory() as scratch:
@@ -87,32 +89,45 @@ def main() -> None:
         write_copies(pages, root / "once", 1)
         run_pipeline(root / "once", root / "w-once")
         ours = pipeline_bodies(root / "w-once")
-        bare, bare_before = bare_rate(args.corpus)
-        timings = {}
+        counts = {}
         for copies in (args.small, args.large):
-            folder = root / f"x{copies}"
-            folder.mkdir()
-            count = write_copies(pages, folder, copies)
-            timings[copies] = (count, run_pipeline(folder, root / f"w-x{copies}"))
-        # Measured again after the pipeline and averaged: the machine's speed drifts by a few
-        # per cent over a minute, which one pass before would put on the ratio.
-        _, bare_after = bare_rate(args.corpus)
-    bare_pps = (bare_before + bare_after) / 2
-    (n1, t1), (n2, t2) = timings[args.small], timings[args.large]
-    marginal = (n2 - n1) / (t2 - t1)
-    fixed = t1 - n1 / marginal
+            (root / f"x{copies}").mkdir()
+            counts[copies] = write_copies(pages, root / f"x{copies}", copies)
+        # The machine's speed drifts by several per cent within minutes, so bare trafilatura
+        # and the two pipeline sizes are measured in turns, and each figure is a median.
+        bare, rate = bare_rate(args.corpus)
+        bare_rates, rounds = [rate], []
+        for turn in range(args.rounds):
+            seconds = {
+                copies: run_pipeline(root / f"x{copies}", root / f"w-x{copies}-{turn}")
+                for copies in (args.small, args.large)
+            }
+            rounds.append(seconds)
+            bare_rates.append(bare_rate(args.corpus)[1])
+    n1, n2 = counts[args.small], counts[args.large]
+    marginals = [(n2 - n1) / (r[args.large] - r[args.small]) for r in rounds]
+    marginal, bare_pps = statistics.median(marginals), statistics.median(bare_rates)
+    fixed = statistics.median(
+        r[args.small] - n1 / m for r, m in zip(rounds, marginals, strict=True)
+    )
     print(f"pages: {len(pages)}  cores: {len(os.sched_getaffinity(0))}")
     print(f"{'':24}{'precision':>10}{'recall':>10}{'F1':>10}")
     for name, bodies in (("broadsheet pipeline", ours), ("trafilatura.extract", bare)):
         p, r, f = body_scores((expected[k], bodies.get(k, "")) for k in expected)
         print(f"{name:24}{p:10.4f}{r:10.4f}{f:10.4f}")
+    for turn, (seconds, m) in enumerate(zip(rounds, marginals, strict=True)):
+        around = (bare_rates[turn] + bare_rates[turn + 1]) / 2
+        print(
+            f"turn {turn + 1}: x{args.small}={n1} pages in {seconds[args.small]:.1f} s,"
+            f" x{args.large}={n2} pages in {seconds[args.large]:.1f} s: marginal {m:.1f} pages/s;"
+            f" bare around it {around:.1f} pages/s; ratio {m / around:.2f}"
+        )
     print(
-        f"bare trafilatura, 1 core:        {bare_pps:8.1f} pages/s  (own process; before the"
-        f" pipeline {bare_before:.1f}, after {bare_after:.1f})"
+        f"bare trafilatura, 1 core:        {bare_pps:8.1f} pages/s  (own process; median of"
+        f" {len(bare_rates)} passes: {', '.join(f'{b:.1f}' for b in bare_rates)})"
     )
     print(
-        f"pipeline marginal, all cores:    {marginal:8.1f} pages/s  (x{args.small}={n1} pages in"
-        f" {t1:.1f} s, x{args.large}={n2} pages in {t2:.1f} s)"
+        f"pipeline marginal, all cores:    {marginal:8.1f} pages/s  (median of {len(rounds)} turns)"
     )
     print(f"ratio pipeline / bare:           {marginal / bare_pps:8.2f}")
     print(f"fixed cost of a warm run:        {fixed:8.1f} s")
