@@ -37,8 +37,8 @@ def use_fast_element_lookup() -> None:
 
     lxml.html's own lookup is a Python method, called each time Python touches an element (a
     thousand times a page); the C lookup gives the same classes, except that form fields come
-    out as plain HtmlElement, whose form methods trafilatura never calls. tests/tasks/
-    test_extract.py checks results are unchanged; it saves about 3% of a page's instructions.
+    out as plain HtmlElement, whose form methods trafilatura never calls. It saves about 3% of
+    a page's instructions; a test in tests/tasks/test_extract.py checks results are unchanged.
     """
     TRAFILATURA_PARSER.set_element_class_lookup(
         etree.ElementDefaultClassLookup(
