@@ -455,8 +455,8 @@ def scratch_database(path: Path, memory_mb: int) -> Iterator[duckdb.DuckDBPyConn
 
 
 def _remove_database(path: Path, spill: Path) -> None:
-    path.unlink(missing_ok=True)
-    path.with_name(path.name + ".wal").unlink(missing_ok=True)
+    remove_file(path)
+    remove_file(path.with_name(path.name + ".wal"))
     remove_tree(spill)
 
 
