@@ -1,5 +1,7 @@
 """Shared fixtures: real files from tests/fixtures, one embedded Prefect server per session."""
 
+import gzip
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -23,6 +25,17 @@ def prefect_server():
 
     with prefect_test_harness(server_startup_timeout=90):
         yield
+
+
+@pytest.fixture(scope="session")
+def benchmark() -> dict[str, tuple[bytes, dict]]:
+    """The 24 real pages of tests/fixtures/html: key -> (HTML bytes, ground truth)."""
+    folder = FIXTURES / "html"
+    truth = json.loads((folder / "ground-truth.json").read_text())
+    return {
+        key: (gzip.decompress((folder / f"{key}.html.gz").read_bytes()), value)
+        for key, value in truth.items()
+    }
 
 
 @pytest.fixture

@@ -1,5 +1,3 @@
-import gzip
-import json
 from datetime import UTC, datetime
 
 import psutil
@@ -19,9 +17,7 @@ from tasks.extract import (
     use_fast_element_lookup,
 )
 from tasks.pool import extract_pages
-from tests.conftest import FIXTURES
 
-HTML = FIXTURES / "html"
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 # Measured on these 24 real pages when the floor was set; raise it when quality improves.
 QUALITY_FLOOR_F1 = 0.96
@@ -34,15 +30,6 @@ def page(payload: bytes, kind: str = "html", **extra):
         "fetched_at": NOW,
         "payload": payload,
         **extra,
-    }
-
-
-@pytest.fixture(scope="module")
-def benchmark():
-    truth = json.loads((HTML / "ground-truth.json").read_text())
-    return {
-        key: (gzip.decompress((HTML / f"{key}.html.gz").read_bytes()), value)
-        for key, value in truth.items()
     }
 
 
