@@ -421,7 +421,7 @@ class SiteCounts:
 
     A story is an article with its copies: copy pages' paragraphs carry the survivor's
     article_id, so five captures of one story on a site count once, whichever night they came.
-    Every archived line of the group's sites is counted, which for a site with millions of
+    Every archived line of the night's sites is counted, which for a site with millions of
     archived articles is more than memory should hold: the lines go into a DuckDB database
     (`connection`; a file from io.scratch_database when publishing), which counts them within
     its memory limit and spills the rest to disk. Each line is 20 bytes of numbers (a site
@@ -430,7 +430,8 @@ class SiteCounts:
 
     def __init__(self, connection: duckdb.DuckDBPyConnection | None = None) -> None:
         self._db = connection if connection is not None else duckdb.connect()
-        self._db.execute("CREATE TABLE lines (site INTEGER, line UBIGINT, story UBIGINT)")
+        for table in ("lines", "pending"):
+            self._db.execute(f"CREATE TABLE {table} (site INTEGER, line UBIGINT, story UBIGINT)")
         self._sites: dict[str, int] = {}
 
     def _site_codes(self, sites: pa.ChunkedArray) -> pa.Array:
@@ -438,8 +439,9 @@ class SiteCounts:
             self._sites.setdefault(site, len(self._sites))
         return pc.index_in(sites, value_set=pa.array(list(self._sites), pa.string()))
 
-    def add(self, paragraphs: pa.Table) -> None:
-        """Add the kept, boilerplate and copied paragraphs of article pages."""
+    def add(self, paragraphs: pa.Table, pending: bool = False) -> None:
+        """Add the kept, boilerplate and copied paragraphs of article pages; `pending` ones
+        only until forget_pending (a group's lines before it is published as decided)."""
         rows = paragraphs.select(["site", "text_key", "article_id", "status"])
         counted = rows.filter(
             pc.and_(
@@ -455,14 +457,32 @@ class SiteCounts:
             }
         )
         self._db.register("added", lines)
-        self._db.execute("INSERT INTO lines SELECT site, line, story FROM added")
+        table = "pending" if pending else "lines"
+        self._db.execute(f"INSERT INTO {table} SELECT site, line, story FROM added")
         self._db.unregister("added")
 
-    def boilerplate(self, config: DedupConfig) -> set[tuple[str, str]]:
-        """(site, text_key) pairs on enough of the site's stories to be its furniture."""
+    def forget_pending(self) -> None:
+        self._db.execute("DELETE FROM pending")
+
+    def boilerplate(
+        self, config: DedupConfig, sites: set[str] | None = None
+    ) -> set[tuple[str, str]]:
+        """(site, text_key) pairs on enough of the site's stories to be its furniture, for
+        `sites` (None: every site counted)."""
+        codes = (
+            list(self._sites.values())
+            if sites is None
+            else [self._sites[site] for site in sites if site in self._sites]
+        )
+        if not codes:
+            return set()
         found = self._db.execute(
             """
-            WITH triples AS (SELECT DISTINCT site, line, story FROM lines),
+            WITH counted AS (
+                SELECT * FROM lines WHERE list_contains($codes, site)
+                UNION ALL SELECT * FROM pending WHERE list_contains($codes, site)
+            ),
+            triples AS (SELECT DISTINCT site, line, story FROM counted),
             per_line AS (SELECT site, line, count(*) AS stories FROM triples GROUP BY site, line),
             per_site AS (SELECT site, count(DISTINCT story) AS stories FROM triples GROUP BY site)
             SELECT per_line.site, per_line.line
@@ -470,7 +490,11 @@ class SiteCounts:
             WHERE per_line.stories >= $min_pages
               AND CAST(per_line.stories AS DOUBLE) >= CAST(per_site.stories AS DOUBLE) * $share
             """,
-            {"min_pages": config.boilerplate_min_pages, "share": config.boilerplate_min_share},
+            {
+                "min_pages": config.boilerplate_min_pages,
+                "share": config.boilerplate_min_share,
+                "codes": codes,
+            },
         ).fetchall()
         names = list(self._sites)
         return {(names[site], f"{line:016x}") for site, line in found}

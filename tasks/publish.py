@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 from prefect import get_run_logger, task
@@ -63,23 +64,39 @@ def demote_pages(pages: pa.Table, article_ids: set[str], reason: str) -> pa.Tabl
 
 
 class Night:
-    """The signatures this night's earlier groups published, indexed in memory by band key, so
-    that each later group is matched against them without reading their files again (which
-    made a night's cost grow with the square of its size)."""
+    """What this night's earlier groups published, held so that each later group is decided
+    without reading their files again (which made a night's cost grow with the square of its
+    size):
 
-    def __init__(self, config: DedupConfig) -> None:
+    - their signatures, indexed in memory by band key;
+    - the paragraph lines counted for site furniture (`counts`, in the DuckDB database
+      `connection`, or in memory), with those of earlier nights for the sites seen tonight
+      (`counted_sites`), read once when a site first comes up;
+    - per site, the furniture its archived paragraphs are marked with (`marked`), once a group
+      has brought them in line: a later group whose furniture for the site is the same need
+      not read them again.
+    """
+
+    def __init__(
+        self, config: DedupConfig, connection: duckdb.DuckDBPyConnection | None = None
+    ) -> None:
         self.shards: set[str] = set()
         self.index = {
             True: dedup.BandIndex(article_scheme(config)),
             False: dedup.BandIndex(paragraph_scheme(config)),
         }
+        self.counts = dedup.SiteCounts(connection)
+        self.counted_sites: set[str] = set()
+        self.marked: dict[str, frozenset[str]] = {}
 
-    def add(self, shards: list[str], signatures: pa.Table) -> None:
-        """Hold the signatures a group of `shards` published."""
+    def add(self, shards: list[str], rows: dict[str, pa.Table]) -> None:
+        """Hold what a group of `shards` published (its final rows)."""
         self.shards.update(shards)
+        signatures = rows["signatures"]
         whole = pc.is_null(signatures["position"])
         self.index[True].add(signatures.filter(whole))
         self.index[False].add(signatures.filter(pc.invert(whole)))
+        self.counts.add(rows["paragraphs"])
 
 
 class Archive:
@@ -111,11 +128,15 @@ class Archive:
             found.append(self.night.index[whole].sharing_a_band(keys))
         return pa.concat_tables([SIGNATURES.empty_table(), *found])
 
-    def paragraphs_of(self, sites: set[str], columns: list[str]) -> Iterator[tuple[Path, pa.Table]]:
-        """`columns` of the archived paragraphs of `sites`, file by file."""
+    def paragraphs_of(
+        self, sites: set[str], columns: list[str], before_tonight: bool = False
+    ) -> Iterator[tuple[Path, pa.Table]]:
+        """`columns` of the archived paragraphs of `sites`, file by file; only those of
+        earlier nights when `before_tonight`."""
         wanted = pa.array(sorted(sites), pa.string())
+        tonight = self.night.shards if before_tonight and self.night else None
         return io.scan(
-            self.files("paragraphs"),
+            self.files("paragraphs", tonight),
             PARAGRAPHS,
             columns,
             lambda rows: rows.filter(pc.fill_null(pc.is_in(rows["site"], wanted), False)),
@@ -208,20 +229,23 @@ def decide(
     sites = {s for s in paragraphs["site"].to_pylist() if s is not None}
     scheme = article_scheme(config)
     copies = _Copies(archive, articles, scheme)
-    scratch = archive.layout.scratch("furniture.duckdb")
-    with io.scratch_database(scratch, config.counting_memory_mb) as database:
-        counts = dedup.SiteCounts(database)
-        for _, rows in archive.paragraphs_of(sites, ["site", "text_key", "article_id", "status"]):
-            counts.add(rows)
-        # Copies are judged on bodies cleaned of the furniture known so far.
-        articles, paragraphs, _ = _clean(articles, paragraphs, counts.boilerplate(config))
-        articles, paragraphs, hollow = _hollow(articles, paragraphs)
-        articles, paragraphs = copies.split(articles, paragraphs)
-        # Then furniture is counted per story: five captures of one story are one piece of
-        # evidence, ten copies of ten wire stories on a new site are ten.
-        counts.add(paragraphs)
-        counts.add(copies.paragraphs())
-        furniture = counts.boilerplate(config)
+    night = archive.night or Night(config)
+    counts = night.counts
+    columns = ["site", "text_key", "article_id", "status"]
+    for _, rows in archive.paragraphs_of(sites - night.counted_sites, columns, True):
+        counts.add(rows)
+    night.counted_sites |= sites
+    # Copies are judged on bodies cleaned of the furniture known so far.
+    articles, paragraphs, _ = _clean(articles, paragraphs, counts.boilerplate(config, sites))
+    articles, paragraphs, hollow = _hollow(articles, paragraphs)
+    articles, paragraphs = copies.split(articles, paragraphs)
+    # Then furniture is counted per story: five captures of one story are one piece of
+    # evidence, ten copies of ten wire stories on a new site are ten. The group's lines count
+    # until it is decided; the night then holds them as published (Night.add).
+    counts.add(paragraphs, pending=True)
+    counts.add(copies.paragraphs(), pending=True)
+    furniture = counts.boilerplate(config, sites)
+    counts.forget_pending()
     articles, paragraphs, changed = _clean(articles, paragraphs, furniture)
     articles, paragraphs, emptied = _hollow(articles, paragraphs)
     hollow |= emptied
@@ -251,7 +275,7 @@ def decide(
         "article": -len(hollow),
         "not_article": len(hollow),
         "not_article/only_boilerplate": len(hollow),
-        "articles_recleaned": reclean_archive(archive, sites, furniture),
+        "articles_recleaned": reclean_archive(archive, sites, furniture, night),
     }
     rows = {
         "pages": demote_pages(mark_copies(run["pages"], copies_found), hollow, "only_boilerplate"),
@@ -265,15 +289,23 @@ def decide(
     return rows, totals
 
 
-def reclean_archive(archive: Archive, sites: set[str], furniture: set[tuple[str, str]]) -> int:
+def reclean_archive(
+    archive: Archive, sites: set[str], furniture: set[tuple[str, str]], night: Night
+) -> int:
     """Bring archived articles of `sites` in line with their current site `furniture`; return
     how many bodies changed.
 
-    Files are read again (their marks, then in full only where one changes) rather than held
-    since counting: every archived line of a site would otherwise stay in memory. The article
-    file is rewritten before its paragraph file, so a crash between the two leaves paragraphs
-    still to mark, which the next run finds and finishes.
+    Sites whose furniture is what tonight last marked their archive with are left alone (see
+    Night.marked). Files are read again (their marks, then in full only where one changes)
+    rather than held since counting: every archived line of a site would otherwise stay in
+    memory. The article file is rewritten before its paragraph file, so a crash between the
+    two leaves paragraphs still to mark, which the next run finds and finishes.
     """
+    lines_of: dict[str, set[str]] = defaultdict(set)
+    for site, line in furniture:
+        lines_of[site].add(line)
+    sites = {site for site in sites if night.marked.get(site) != frozenset(lines_of[site])}
+    night.marked.update({site: frozenset(lines_of[site]) for site in sites})
     changed_total = 0
     marks = ["site", "text_key", "status", "reason"]
     for path, lines in archive.paragraphs_of(sites, marks):
@@ -351,13 +383,15 @@ def publish_shards(
     dropped = colliding_pages(page_ids)
     totals: Counter[str] = Counter({"pages_collided": sum(map(len, dropped.values()))})
     groups = batches({s: len(ids) for s, ids in page_ids.items()}, config.batch_pages)
-    night = Night(config)
     give_back_memory()  # what the extraction stage freed, before the first group
-    for number, group in enumerate(groups):
-        # Shards of later groups are left out too: what a crash left of them is no archive.
-        archive = Archive(layout, [s for later in groups[number:] for s in later], night)
-        totals.update(_publish_group(layout, run_id, group, dropped, archive, config))
-        give_back_memory()
+    scratch = layout.scratch("furniture.duckdb")
+    with io.scratch_database(scratch, config.counting_memory_mb) as database:
+        night = Night(config, database)
+        for number, group in enumerate(groups):
+            # Shards of later groups are left out too: what a crash left of them is no archive.
+            archive = Archive(layout, [s for later in groups[number:] for s in later], night)
+            totals.update(_publish_group(layout, run_id, group, dropped, archive, config))
+            give_back_memory()
     return dict(totals)
 
 
@@ -395,7 +429,7 @@ def _publish_group(
     }
     rows, totals = decide(archive, run, config)
     if archive.night:
-        archive.night.add(shards, rows["signatures"])
+        archive.night.add(shards, rows)
     for shard in shards:
         tables = _shard_rows(rows, staged[shard]["pages"]["page_id"].to_pylist())
         files = []
