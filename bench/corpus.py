@@ -9,7 +9,13 @@ DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared/corpora/article-e
 
 
 def load_corpus(corpus: Path) -> tuple[dict[str, bytes], dict[str, str]]:
-    """The pages (id -> HTML bytes) and expected bodies (id -> text) of the benchmark."""
+    """The pages (id -> HTML bytes) and expected bodies (id -> text) of the benchmark; exits
+    with one line when `corpus` is not such a folder."""
+    if not (corpus / "ground-truth.json").is_file():
+        raise SystemExit(
+            f"no extraction benchmark at {corpus}: pass --corpus DIR, a folder holding"
+            " ground-truth.json and html/ (../shared/corpora/article-extraction-benchmark)"
+        )
     truth = json.loads((corpus / "ground-truth.json").read_text())
     pages = {
         key: gzip.decompress((corpus / "html" / f"{key}.html.gz").read_bytes()) for key in truth
