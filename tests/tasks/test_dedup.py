@@ -107,6 +107,26 @@ def test_site_furniture_needs_enough_pages_and_a_share_of_the_site(stories):
     assert counts.boilerplate(strict) == set()  # on 4 of 6 articles only
 
 
+def test_pending_lines_count_until_forgotten_and_sites_are_counted_apart(stories):
+    # A night's groups share one count: a group's own lines are pending until it is
+    # published, and each group asks only about its own sites.
+    furniture = "Sign up for our newsletter: the day's top stories every morning."
+    archived, pending = [], []
+    for i, story in enumerate(stories[:4]):
+        rows = paragraph_rows(stable_id(f"a{i}"), "news.example", [story[0], furniture])
+        (archived if i < 2 else pending).extend(rows)
+    archived += paragraph_rows(stable_id("b"), "other.example", [furniture, stories[5][0]])
+    counts = dedup.SiteCounts()
+    counts.add(pa.Table.from_pylist(archived, schema=STAGED_PARAGRAPHS))
+    assert counts.boilerplate(CONFIG) == set()  # on 2 stories: not enough
+    counts.add(pa.Table.from_pylist(pending, schema=STAGED_PARAGRAPHS), pending=True)
+    found = {("news.example", paragraph_key(furniture))}
+    assert counts.boilerplate(CONFIG, {"news.example"}) == found
+    assert counts.boilerplate(CONFIG, {"other.example", "unseen.example"}) == set()
+    counts.forget_pending()
+    assert counts.boilerplate(CONFIG) == set()
+
+
 def test_furniture_counted_in_a_scratch_database_leaves_nothing_behind(tmp_path, stories):
     furniture = "Read more stories like this in our weekly newsletter."
     rows = []
