@@ -169,19 +169,19 @@ class _Parser:
             raise Unsupported("more than one step, or a predicate after a position")
         return step
 
+    def joined(self, operator: str, operand: Callable[[], Node]) -> Node:
+        """operand (operator operand)*: the operand alone, or (operator, [operands])."""
+        parts = [operand()]
+        while self.at(operator):
+            self.take(operator)
+            parts.append(operand())
+        return parts[0] if len(parts) == 1 else (operator, parts)
+
     def or_expression(self) -> Node:
-        parts = [self.and_expression()]
-        while self.at("or"):
-            self.take("or")
-            parts.append(self.and_expression())
-        return parts[0] if len(parts) == 1 else ("or", parts)
+        return self.joined("or", self.and_expression)
 
     def and_expression(self) -> Node:
-        parts = [self.primary()]
-        while self.at("and"):
-            self.take("and")
-            parts.append(self.primary())
-        return parts[0] if len(parts) == 1 else ("and", parts)
+        return self.joined("and", self.primary)
 
     def primary(self) -> Node:
         token = self.peek()
