@@ -24,7 +24,6 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -204,9 +203,10 @@ def read_warc(path: str, max_bytes: int) -> Iterator[dict[str, Any]]:
     fallback_date = _mtime(path)
     with open(path, "rb") as raw:
         records = ArchiveIterator(raw, arc2warc=True)
-        offset = 0
+        offset, read_any = 0, False
         try:
             for record in records:
+                read_any = True
                 if record.rec_type not in ("response", "resource"):
                     yield {"event": "skip", "what": record.rec_type}
                     continue
@@ -259,8 +259,10 @@ def read_warc(path: str, max_bytes: int) -> Iterator[dict[str, Any]]:
                     ),
                     "listed_title": record.rec_headers.get_header(LISTED_TITLE),
                 }
-        except (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError) as error:
-            reason = "truncated_archive" if offset else "bad_archive"
+        # warcio raises more than its own errors on malformed records (AttributeError on a
+        # response without WARC-Target-URI, for one): any of them ends this file only.
+        except Exception as error:
+            reason = "truncated_archive" if read_any else "bad_archive"
             yield _failure(f"{path}#{offset}", reason, None) | {"detail": str(error)[:200]}
 
 

@@ -138,3 +138,23 @@ def test_old_result_files_are_pruned(tmp_path):
     assert prune_files(tmp_path, 14) == 1
     assert not old.exists() and new.exists()
     assert prune_files(tmp_path / "missing", 14) == 0
+
+
+def test_a_malformed_warc_record_fails_that_file_from_there_and_keeps_the_pages_before(tmp_path):
+    from io import BytesIO
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    path = tmp_path / "odd.warc.gz"
+    with path.open("wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        for uri in ("https://example.org/a", None):  # the second has no WARC-Target-URI
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], "HTTP/1.1")
+            record = writer.create_warc_record(
+                uri, "response", payload=BytesIO(b"<html><p>x</p></html>"), http_headers=headers
+            )
+            writer.write_record(record)
+    records = list(io.read_warc(str(path), 10**7))
+    assert [r["event"] for r in records] == ["page", "failure"]
+    assert records[1]["reason"] == "truncated_archive"
