@@ -1,5 +1,6 @@
 """Create the archive's views in its DuckDB file by running warehouse/views/*.sql in order."""
 
+import os
 from importlib.resources import files
 from pathlib import Path
 
@@ -24,9 +25,18 @@ def view_statements(tables: Path) -> list[str]:
 
 
 def build_views(database: Path, tables: Path) -> None:
-    """(Re)create every view in `database` in one transaction."""
-    with duckdb.connect(str(database)) as connection:
+    """(Re)create `database` holding every view, atomically: a new file is written beside it
+    and renamed over it, so a reader never sees it half built, and a views file written by
+    another DuckDB version (one this DuckDB cannot open) is replaced rather than opened. The
+    file holds nothing but the views: the data is the Parquet under `tables`."""
+    fresh = database.with_name(f".{database.name}.new")
+    for leftover in (fresh, fresh.with_name(fresh.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    with duckdb.connect(str(fresh)) as connection:
         connection.execute("BEGIN TRANSACTION")
         for statement in view_statements(tables):
             connection.execute(statement)
         connection.execute("COMMIT")
+        connection.execute("CHECKPOINT")
+    os.replace(fresh, database)
+    database.with_name(database.name + ".wal").unlink(missing_ok=True)

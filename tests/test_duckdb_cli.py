@@ -1,0 +1,65 @@
+"""The warehouse opens in the DuckDB CLI the README names, and runs the README's queries."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from flows.cli import app
+from tests.conftest import FIXTURES
+
+README = Path(__file__).parents[1] / "README.md"
+DUCKDB_CLI = Path(sys.executable).with_name("duckdb")  # the duckdb-cli package of the lock
+OLDEST_CLI = "1.5"  # README, "DuckDB versions"
+
+
+def readme_queries() -> list[str]:
+    """Every statement of the README's example-queries block, and its other SELECTs."""
+    text = README.read_text()
+    block = text.split("### Example queries", 1)[1].split("```sql", 1)[1].split("```", 1)[0]
+    lines = [line for line in block.splitlines() if not line.lstrip().startswith("--")]
+    queries = [q.strip() for q in "\n".join(lines).split(";") if q.strip()]
+    queries += re.findall(r'broadsheet sql "(SELECT [^"]+)"', text)
+    return queries
+
+
+@pytest.fixture(scope="module")
+def demo_warehouse(tmp_path_factory) -> Path:
+    """The warehouse `make demo` builds: the bundled sample pages."""
+    warehouse = tmp_path_factory.mktemp("demo") / "warehouse"
+    result = CliRunner().invoke(app, ["run", str(FIXTURES / "sample"), "-w", str(warehouse)])
+    assert result.exit_code == 0, result.output
+    return warehouse
+
+
+def test_the_cli_is_the_version_the_readme_names():
+    shown = subprocess.run([str(DUCKDB_CLI), "--version"], capture_output=True, text=True)
+    assert shown.stdout.startswith(f"v{OLDEST_CLI}.")
+    assert f"DuckDB {OLDEST_CLI}" in README.read_text()
+
+
+@pytest.mark.parametrize("query", readme_queries())
+def test_every_readme_query_runs_in_the_cli(demo_warehouse, query):
+    done = subprocess.run(
+        [str(DUCKDB_CLI), "-readonly", str(demo_warehouse / "broadsheet.duckdb"), "-c", query],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0 and "Error" not in done.stderr, done.stderr
+
+
+def test_a_views_file_another_duckdb_wrote_is_replaced(demo_warehouse, tmp_path):
+    # A views file this DuckDB cannot open (written by DuckDB 2.0, say) is rebuilt, not opened.
+    from warehouse.build import build_views
+
+    database = tmp_path / "broadsheet.duckdb"
+    database.write_bytes(b"not a database of this version" * 100)
+    build_views(database, demo_warehouse / "tables")
+    with duckdb.connect(str(database), read_only=True) as connection:
+        (count,) = connection.execute("SELECT count(*) FROM articles").fetchone() or (0,)
+    assert count > 0
