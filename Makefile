@@ -31,7 +31,8 @@ format: install
 	.venv/bin/ruff check --fix .
 	.venv/bin/ruff format .
 
-bench: install  ## extraction and dedup quality and speed on the shared benchmark
+bench: install  ## extraction quality on both development sets, speed, and dedup quality
+	.venv/bin/python bench/quality.py
 	.venv/bin/python bench/extraction.py
 	.venv/bin/python bench/dedup.py
 

@@ -33,3 +33,36 @@ def body_scores(pairs: Iterable[tuple[str, str]]) -> tuple[float, float, float]:
     precision = sum(precisions) / len(precisions)
     recall = sum(recalls) / len(recalls)
     return precision, recall, 2 * precision * recall / (precision + recall)
+
+
+def word_f1(expected: str, extracted: str) -> float:
+    """WCXB's body metric for one page: F1 of lower-cased \\w+ tokens as multisets (1 when
+    both are empty, 0 when only one is)."""
+    want = Counter(_TOKEN.findall((expected or "").lower()))
+    got = Counter(_TOKEN.findall((extracted or "").lower()))
+    if not want and not got:
+        return 1.0
+    overlap = sum((want & got).values())
+    if not overlap:
+        return 0.0
+    precision, recall = overlap / sum(got.values()), overlap / sum(want.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+_NAME_SEPARATORS = re.compile(r"\s*(?:[,;&|/]|\band\b|\bund\b|\bet\b|\by\b)\s*", re.I)
+
+
+def normalised_words(text: str | None) -> str:
+    """Lower-case \\w+ tokens joined by single spaces: how titles and names are compared."""
+    return " ".join(_TOKEN.findall((text or "").lower()))
+
+
+def names_of(authors: str | list[str] | None) -> frozenset[str]:
+    """The set of normalised names in an author field, split on commas, semicolons, "and"."""
+    fields = [authors] if isinstance(authors, str) else list(authors or [])
+    return frozenset(
+        name
+        for field in fields
+        for part in _NAME_SEPARATORS.split(field)
+        if (name := normalised_words(part))
+    )

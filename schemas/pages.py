@@ -17,6 +17,8 @@ PAGES = with_version(
         pa.field("content_hash", pa.string()),  # sha256 of the raw payload
         pa.field("status", pa.string(), nullable=False),  # one of PAGE_STATUSES
         pa.field("reason", pa.string()),  # short code; null for plain articles
+        # article | listing | product | forum (tasks/page_type.py); null when not extracted
+        pa.field("page_type", pa.string()),
         pa.field("article_id", pa.string()),  # the article this page became or duplicates
         pa.field("similarity", pa.float32()),  # to article_id, for duplicates
         pa.field("run_id", pa.string(), nullable=False),

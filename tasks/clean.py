@@ -13,12 +13,22 @@ from tasks.minhash import jaccard, shingles_of, tokens_of
 KEPT, REPEATED, BOILERPLATE, ERROR_TEXT = "kept", "repeated", "boilerplate", "error_text"
 # A paragraph of NEAR_REPEAT_WORDS words or more whose 3-word shingles overlap an earlier
 # paragraph's by NEAR_REPEAT_JACCARD is a second capture of it with small changes (an updated
-# time, a corrected typo). Shorter lines must repeat exactly: lists, schedules and recipes hold
-# short lines that differ in a word or two and are all content.
+# time, a corrected typo). Shorter lines must repeat exactly.
 NEAR_REPEAT_WORDS = 20
 NEAR_REPEAT_JACCARD = 0.8
 NEAR_REPEAT_SHINGLE = 3
 NEAR_REPEAT_MAX_PARAGRAPHS = 400  # beyond this (listings, not articles) only exact repeats count
+# Earlier copies remembered per exact paragraph: enough to align runs, bounded on pages that
+# repeat one line thousands of times.
+_EXACT_COPIES_KEPT = 16
+# A second capture of a body repeats a run of paragraphs in order, and a sizeable share of
+# the page; a single line that recurs ("Eat every 2-3 hours" under each meal, the same blurb
+# under each event), a short run (two lines of code, "Pros / Cons") and a code sample shown
+# again in a tab are content, and both development sets' ground truth keeps them (measured
+# with bench/quality.py).
+MIN_REPEATED_RUN = 2
+MIN_REPEATED_WORDS = 30
+MIN_REPEATED_SHARE = 0.05  # of the page's words
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,36 +59,62 @@ def error_edges(texts: list[str]) -> tuple[int, int]:
     return head, tail
 
 
-def near_repeats(keys: list[str]) -> set[int]:
-    """Indices of paragraphs that nearly repeat an earlier paragraph of the same page; `keys`
-    are the paragraphs passed through normalise_text."""
+def repeat_pairs(keys: list[str]) -> list[set[int]]:
+    """For each paragraph, the earlier paragraphs it repeats: exactly, or nearly when both are
+    long (see NEAR_REPEAT_*); `keys` are the paragraphs passed through normalise_text."""
+    earlier: list[set[int]] = [set() for _ in keys]
+    seen: dict[str, list[int]] = {}
+    for index, key in enumerate(keys):
+        copies = seen.setdefault(key, [])
+        earlier[index].update(copies)
+        copies.append(index)
+        del copies[:-_EXACT_COPIES_KEPT]
     if len(keys) > NEAR_REPEAT_MAX_PARAGRAPHS:
-        return set()
-    tokens = [tokens_of(key) for key in keys]
-    shingles = [
-        shingles_of(words, NEAR_REPEAT_SHINGLE) if len(words) >= NEAR_REPEAT_WORDS else None
-        for words in tokens
-    ]
-    found = set()
+        return earlier
+    shingles = []
+    for key in keys:
+        words = tokens_of(key)
+        shingles.append(
+            shingles_of(words, NEAR_REPEAT_SHINGLE) if len(words) >= NEAR_REPEAT_WORDS else None
+        )
     for index, mine in enumerate(shingles):
         if mine is None:
             continue
-        for earlier in shingles[:index]:
+        for before, theirs in enumerate(shingles[:index]):
             # Jaccard is at most the ratio of the two sizes: most pairs end at this check.
             if (
-                earlier is not None
-                and min(len(mine), len(earlier))
-                >= NEAR_REPEAT_JACCARD * max(len(mine), len(earlier))
-                and jaccard(mine, earlier) >= NEAR_REPEAT_JACCARD
+                theirs is not None
+                and before not in earlier[index]
+                and min(len(mine), len(theirs)) >= NEAR_REPEAT_JACCARD * max(len(mine), len(theirs))
+                and jaccard(mine, theirs) >= NEAR_REPEAT_JACCARD
             ):
-                found.add(index)
-                break
+                earlier[index].add(before)
+    return earlier
+
+
+def repeated_runs(keys: list[str]) -> set[int]:
+    """Indices of paragraphs in a second copy of a run of the same page: at least
+    MIN_REPEATED_RUN paragraphs, MIN_REPEATED_WORDS words and MIN_REPEATED_SHARE of the page's
+    words, each repeating the paragraph after the one its predecessor repeats."""
+    earlier = repeat_pairs(keys)
+    pairs = {(index, before) for index, befores in enumerate(earlier) for before in befores}
+    least = max(MIN_REPEATED_WORDS, MIN_REPEATED_SHARE * sum(len(key.split()) for key in keys))
+    found: set[int] = set()
+    for index, before in pairs:
+        if (index - 1, before - 1) in pairs:
+            continue  # inside a run counted from its start
+        length = 1
+        while (index + length, before + length) in pairs:
+            length += 1
+        run = range(index, index + length)
+        if length >= MIN_REPEATED_RUN and sum(len(keys[i].split()) for i in run) >= least:
+            found.update(run)
     return found
 
 
 def mark_paragraphs(texts: list[str], title: str | None = None) -> list[Paragraph]:
     """Mark error text at the edges, furniture at the end, a first paragraph that repeats the
-    title, and paragraphs repeated on the page (the first copy is kept).
+    title, and runs of paragraphs repeated on the page (the first copy is kept).
 
     Comparison ignores case and punctuation.
     """
@@ -87,13 +123,7 @@ def mark_paragraphs(texts: list[str], title: str | None = None) -> list[Paragrap
     head, tail = error_edges(texts)
     furniture = len(texts) - tail - trailing_furniture(texts[head : len(texts) - tail])
     title_key = normalise_text(title) if title else None
-    near = near_repeats(keys)
-    seen: set[str] = set()
-    repeated = set()
-    for index, key in enumerate(keys):
-        if head <= index < furniture and (key in seen or index in near):
-            repeated.add(index)
-        seen.add(key)
+    repeated = {index for index in repeated_runs(keys) if head <= index < furniture}
     first_body = head
     marked = []
     for index, text in enumerate(texts):

@@ -20,13 +20,21 @@ class ExtractConfig(_Frozen):
     max_page_bytes: int = Field(10_000_000, gt=0, description="larger payloads fail as too_large")
     min_article_words: int = Field(10, ge=0, description="shorter bodies are not_article")
     recall_fallback_words: int = Field(
-        100, ge=0, description="retry without favor_precision when the body is shorter"
+        100, ge=0, description="with favor_precision, retry without it when the body is shorter"
     )
-    favor_precision: bool = True
+    # Both off by default: on the two development sets (the 181-page benchmark and wcxb-dev),
+    # precision mode and the fast mode each lose more article text than they save furniture
+    # (bench/quality.py measures them).
+    favor_precision: bool = False
     fast: bool = Field(
-        True, description="skip trafilatura's second-opinion extractors (readability, jusText)"
+        False, description="skip trafilatura's second-opinion extractors (readability, jusText)"
     )
     include_tables: bool = True
+    keep_non_articles: bool = Field(
+        False,
+        description="archive listing, product and forum pages as articles too (their"
+        " pages.page_type says what they are); by default they are not_article rows",
+    )
 
 
 class RunConfig(_Frozen):

@@ -21,8 +21,12 @@ from trafilatura.utils import HTML_PARSER as TRAFILATURA_PARSER
 from tasks.clean import KEPT, Paragraph, body_of, mark_paragraphs, page_verdict
 from tasks.config import DedupConfig, ExtractConfig
 from tasks.decode import DecodeError, charset_from_content_type, decode_html
+from tasks.headline import choose_headline
 from tasks.ids import normalise_text, paragraph_key, site_of, text_hash
 from tasks.minhash import article_scheme, paragraph_scheme, sketch_paragraphs
+from tasks.page_type import REASONS as NON_ARTICLE_REASONS
+from tasks.page_type import classify_page, page_signals
+from tasks.structured import Structured, read_structured
 from tasks.text_capture import parse_text_capture
 
 STORED_PARAGRAPHS = ("article", "error_page")  # pages whose paragraphs are kept as rows
@@ -69,9 +73,11 @@ def _body(tree: HtmlElement, url: str, config: ExtractConfig, precise: bool) -> 
     return document if isinstance(document, Document) else None
 
 
-def page_metadata(tree: HtmlElement, url: str, fetched_at: datetime) -> Document:
-    """The metadata the archive keeps: title, author, canonical URL, publication date (none
-    after `fetched_at`), site name and description, from a parsed page.
+def page_metadata(
+    tree: HtmlElement, url: str, fetched_at: datetime, structured: Structured | None = None
+) -> Document:
+    """The metadata the archive keeps: headline (tasks/headline.py), author, canonical URL,
+    publication date (none after `fetched_at`), site name and description, from a parsed page.
 
     The fields come from trafilatura's own extractors, in the order and with the rules of its
     `extract_metadata`, which also looks for categories, tags and a licence. The archive keeps
@@ -100,6 +106,8 @@ def page_metadata(tree: HtmlElement, url: str, fetched_at: datetime) -> Document
             found.sitename = found.sitename.title()
     elif found.url and (host := metadata.META_URL.match(found.url)):
         found.sitename = host[1]
+    structured = structured or read_structured(tree)
+    found.title = choose_headline(tree, structured, found.sitename, url) or found.title
     found.clean_and_trim()
     return found
 
@@ -158,14 +166,18 @@ def _html_result(page: dict[str, Any], config: ExtractConfig) -> dict[str, Any]:
     tree = trafilatura.load_html(html)
     if tree is None:
         return _verdict(page, config, [], {})
-    found = page_metadata(tree, page["url"], page["fetched_at"])
+    structured = read_structured(tree)
+    found = page_metadata(tree, page["url"], page["fetched_at"], structured)
     document = extract_body(tree, page["url"], config)
     if document is None:
         _, text, _ = trafilatura.baseline(tree)
         return _verdict(
             page, config, mark_paragraphs(text.split("\n"), found.title), {"title": found.title}
         )
+    lines = (document.text or "").split("\n")
+    kind = classify_page(page_signals(tree, structured, page["url"], lines))
     fields = {
+        "page_type": kind.kind,
         "title": found.title or page.get("listed_title"),
         "authors": [a.strip() for a in (found.author or "").split(";") if a.strip()],
         "published_at": published_at(found.date, page["fetched_at"]) or _listed_date(page),
@@ -173,7 +185,7 @@ def _html_result(page: dict[str, Any], config: ExtractConfig) -> dict[str, Any]:
         "description": found.description,
         "canonical_url": found.url,
     }
-    paragraphs = mark_paragraphs((document.text or "").split("\n"), found.title)
+    paragraphs = mark_paragraphs(lines, found.title)
     return _verdict(page, config, paragraphs, fields)
 
 
@@ -192,6 +204,9 @@ def _verdict(
     status, reason = page_verdict(
         paragraphs, page.get("http_status"), fields.get("title"), config.min_article_words
     )
+    page_type = fields.get("page_type")
+    if status == "article" and page_type in NON_ARTICLE_REASONS and not config.keep_non_articles:
+        status, reason = "not_article", NON_ARTICLE_REASONS[page_type]
     if status == "article" and page.get("truncated"):
         reason = "truncated_capture"  # archived as far as the capture goes
     body = body_of(paragraphs)

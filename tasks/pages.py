@@ -65,6 +65,7 @@ class ShardRows:
                 "content_hash": page["content_hash"],
                 "status": status,
                 "reason": result["reason"],
+                "page_type": result.get("page_type"),
                 "article_id": page["page_id"] if is_article else None,
                 "run_id": self.run_id,
             }

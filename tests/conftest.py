@@ -27,15 +27,26 @@ def prefect_server():
         yield
 
 
-@pytest.fixture(scope="session")
-def benchmark() -> dict[str, tuple[bytes, dict]]:
-    """The 24 real pages of tests/fixtures/html: key -> (HTML bytes, ground truth)."""
-    folder = FIXTURES / "html"
+def labelled_pages(folder: Path) -> dict[str, tuple[bytes, dict]]:
+    """A fixture folder of `<key>.html.gz` pages and their ground-truth.json: key -> (HTML
+    bytes, ground truth)."""
     truth = json.loads((folder / "ground-truth.json").read_text())
     return {
         key: (gzip.decompress((folder / f"{key}.html.gz").read_bytes()), value)
         for key, value in truth.items()
     }
+
+
+@pytest.fixture(scope="session")
+def benchmark() -> dict[str, tuple[bytes, dict]]:
+    """The 24 real pages of tests/fixtures/html: key -> (HTML bytes, ground truth)."""
+    return labelled_pages(FIXTURES / "html")
+
+
+@pytest.fixture(scope="session")
+def wcxb() -> dict[str, tuple[bytes, dict]]:
+    """The 30 wcxb-dev pages of tests/fixtures/wcxb (see tests/tasks/test_quality_gate.py)."""
+    return labelled_pages(FIXTURES / "wcxb")
 
 
 @pytest.fixture

@@ -40,11 +40,22 @@ def test_a_page_captured_twice_keeps_each_paragraph_once():
     assert [p.status for p in marked[5:]] == [REPEATED] * 5
 
 
-def test_every_paragraph_is_kept_once_even_a_short_line():
+def test_a_line_that_recurs_on_its_own_is_content():
     texts = [PROSE[0], "Meal 1", "Eat every 2-3 hours", "Meal 2", "Eat every 2-3 hours", PROSE[1]]
+    assert all(p.status == KEPT for p in mark_paragraphs(texts))
+
+
+def test_a_short_repeated_run_is_content():
+    code = ["if err != nil {", "    return err", "}"]
+    texts = [PROSE[0], *code, PROSE[1], *code, PROSE[2]]
+    assert all(p.status == KEPT for p in mark_paragraphs(texts))
+
+
+def test_a_run_captured_again_is_repeated_however_far_away():
+    texts = ["Intro line", *PROSE[:3], "Related: other story", PROSE[3], *PROSE[1:3]]
     marked = mark_paragraphs(texts)
-    assert statuses(marked)[4] == (REPEATED, "exact_repeat")
-    assert [p.status for i, p in enumerate(marked) if i != 4] == [KEPT] * 5
+    assert statuses(marked)[-2:] == [(REPEATED, "exact_repeat")] * 2
+    assert body_of(marked) == "\n".join(texts[:-2])
 
 
 def test_first_paragraph_repeating_the_title_is_dropped():
@@ -81,8 +92,8 @@ def test_verdicts():
     )
 
 
-def test_a_paragraph_captured_again_with_small_changes_is_a_near_repeat():
+def test_a_run_captured_again_with_small_changes_is_a_near_repeat():
     updated = PROSE[1].replace("a tenth", "a fifth")
-    marked = mark_paragraphs([*PROSE, updated])
-    assert statuses(marked)[-1] == (REPEATED, "near_repeat")
+    marked = mark_paragraphs([*PROSE, updated, PROSE[2]])
+    assert statuses(marked)[-2:] == [(REPEATED, "near_repeat"), (REPEATED, "exact_repeat")]
     assert body_of(marked) == "\n".join(PROSE)

@@ -40,8 +40,9 @@ def test_every_library_call_on_real_pages_gives_libxml2s_elements(benchmark, mon
         {"kind": "html", "url": truth["url"], "fetched_at": NOW, "payload": html}
         for html, truth in benchmark.values()
     ]
-    config, dedup = ExtractConfig(), DedupConfig()
-    before = [process_page(p, config, dedup) for p in pages]
+    # Both modes: the precision mode evaluates expressions the default mode does not.
+    configs, dedup = (ExtractConfig(), ExtractConfig(favor_precision=True)), DedupConfig()
+    before = [process_page(p, config, dedup) for config in configs for p in pages]
     calls: Counter = Counter()
     disagreements: Counter = Counter()
     compared: dict[int, object] = {}
@@ -59,7 +60,7 @@ def test_every_library_call_on_real_pages_gives_libxml2s_elements(benchmark, mon
             monkeypatch.setattr(module, attribute, checked(value))
         else:
             monkeypatch.setattr(module, attribute, type(value)(checked(x) for x in value))
-    after = [process_page(p, config, dedup) for p in pages]
+    after = [process_page(p, config, dedup) for config in configs for p in pages]
     assert len(calls) >= 20 and sum(calls.values()) >= 300  # the extraction path is covered
     assert not disagreements
     assert after == before

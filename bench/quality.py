@@ -1,0 +1,233 @@
+"""Extraction quality on the development sets: the archive against bare trafilatura, per set
+and page type, in one run.
+
+    .venv/bin/python bench/quality.py [--benchmark DIR] [--wcxb DIR] [--extract-config FILE]
+
+Both sets are written as WARC captures (one response record per page, with its real URL) and
+archived by the whole pipeline (`broadsheet run`); every page's body is then read back from
+the warehouse: an article's body, a duplicate's surviving body, nothing for a page that became
+no article. Bare `trafilatura.extract` with default settings runs on the same pages.
+
+Printed, for the 181-page benchmark: body precision, recall and F1 (its published 4-gram
+metric). For wcxb-dev: word F1 per page type, over all pages and over the pages the archive
+kept as articles (bare trafilatura on the same pages beside it); how many pages of each type
+became articles; the headline, publication day and authors of its articles against the ground
+truth, next to trafilatura's own metadata.
+"""
+
+import argparse
+import logging
+import os
+import sys
+import tempfile
+from collections import defaultdict
+from datetime import UTC, datetime
+from io import BytesIO
+from multiprocessing import Pool
+from pathlib import Path
+from statistics import fmean
+from typing import Any
+
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import duckdb
+import trafilatura
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from bench.corpus import DEFAULT_CORPUS, DEFAULT_WCXB, load_corpus, load_wcxb, read_ground_truth
+from bench.metric import body_scores, names_of, normalised_words, word_f1
+from flows.archive import archive
+from flows.settings import load_settings
+from tasks.config import RunConfig
+from tasks.layout import Layout
+
+# The benchmark pages carry no capture date; wcxb-dev's were captured in 2025 and early 2026
+# (its latest labelled publication date is 2026-03-12). Dates are capped at capture time.
+CAPTURED = {"benchmark": datetime(2020, 6, 1, tzinfo=UTC), "wcxb": datetime(2026, 4, 1, tzinfo=UTC)}
+RECORDS_PER_WARC = 400  # a WARC file is a shard: several, so both cores get work
+
+
+def write_warcs(pages: list[dict], folder: Path) -> dict[str, str]:
+    """Write the pages as WARC response records; return the source (file#offset) of each key."""
+    sources: dict[str, str] = {}
+    for start in range(0, len(pages), RECORDS_PER_WARC):
+        path = folder / f"pages-{start // RECORDS_PER_WARC:03d}.warc.gz"
+        with open(path, "wb") as out:
+            writer = WARCWriter(out, gzip=True)
+            for page in pages[start : start + RECORDS_PER_WARC]:
+                headers = StatusAndHeaders(
+                    "200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1"
+                )
+                record = writer.create_warc_record(
+                    page["url"],
+                    "response",
+                    payload=BytesIO(page["html"]),
+                    http_headers=headers,
+                    warc_headers_dict={
+                        "WARC-Date": page["captured"].strftime("%Y-%m-%dT%H:%M:%SZ")
+                    },
+                )
+                offset = out.tell()
+                writer.write_record(record)
+                sources[page["key"]] = f"{path}#{offset}"
+    return sources
+
+
+def archived(warehouse: Path) -> dict[str, dict]:
+    """What the archive made of each page, by source: status, reason, and the article's body
+    and metadata (a duplicate's are its survivor's)."""
+    query = """
+        SELECT p.source, p.status, p.reason, coalesce(a.body, '') AS body, a.title, a.authors,
+               strftime(a.published_at, '%Y-%m-%d') AS day
+        FROM pages p LEFT JOIN articles a ON a.article_id = p.article_id
+    """
+    with duckdb.connect(str(Layout(warehouse).database), read_only=True) as connection:
+        cursor = connection.execute(query)
+        names = [column[0] for column in cursor.description]
+        return {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
+
+
+def bare(html: bytes) -> dict:
+    """Bare trafilatura with default settings: the body of `extract`, the metadata of
+    `extract_metadata`."""
+    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+    found = trafilatura.extract_metadata(html)
+    return {
+        "body": trafilatura.extract(html) or "",
+        "title": found.title if found else None,
+        "authors": [a for a in (found.author or "").split("; ") if a] if found else [],
+        "day": (found.date or "")[:10] or None if found else None,
+    }
+
+
+def load_pages(benchmark: Path, wcxb: Path) -> list[dict[str, Any]]:
+    """Both sets as one list of pages: set, key, type, html, url, truth (body at least)."""
+    pages: list[dict[str, Any]] = []
+    corpus, expected = load_corpus(benchmark)
+    urls = {key: value.get("url") for key, value in read_ground_truth(benchmark).items()}
+    for key, html in corpus.items():
+        pages.append(
+            {"set": "benchmark", "key": f"b-{key}", "type": "article", "html": html}
+            | {"url": urls[key] or f"https://benchmark.example/{key}"}
+            | {"truth": {"body": expected[key]}}
+        )
+    for key, (page_type, html, truth) in load_wcxb(wcxb).items():
+        pages.append(
+            {"set": "wcxb", "key": f"w-{key}", "type": page_type, "html": html}
+            | {"url": truth["url"] or f"https://wcxb.example/{key}"}
+            | {"truth": truth | {"body": truth.get("main_content") or ""}}
+        )
+    for page in pages:
+        page["captured"] = CAPTURED[page["set"]]
+    return pages
+
+
+def print_benchmark(pages: list[dict]) -> None:
+    print("benchmark (181 pages, 4-gram metric)    precision    recall        F1")
+    for who in ("ours", "bare"):
+        p, r, f = body_scores((page["truth"]["body"], page[who]["body"]) for page in pages)
+        name = "broadsheet archive" if who == "ours" else "trafilatura.extract"
+        print(f"  {name:36}{p:10.4f}{r:10.4f}{f:10.4f}")
+
+
+def print_wcxb(pages: list[dict]) -> None:
+    by_type: dict[str, list[dict]] = defaultdict(list)
+    for page in pages:
+        by_type[page["type"]].append(page)
+    print(
+        "wcxb-dev (word F1)      pages  archive    bare   delta | as articles  archive"
+        "    bare   delta"
+    )
+    for page_type, group in sorted(by_type.items(), key=lambda item: item[0] != "article"):
+        ours = fmean(word_f1(p["truth"]["body"], p["ours"]["body"]) for p in group)
+        theirs = fmean(word_f1(p["truth"]["body"], p["bare"]["body"]) for p in group)
+        kept = [p for p in group if p["ours"]["status"] in ("article", "duplicate")]
+        line = f"  {page_type:18}{len(group):7}{ours:9.4f}{theirs:8.4f}{ours - theirs:+8.4f} |"
+        if kept:
+            ours_kept = fmean(word_f1(p["truth"]["body"], p["ours"]["body"]) for p in kept)
+            bare_kept = fmean(word_f1(p["truth"]["body"], p["bare"]["body"]) for p in kept)
+            line += f"{len(kept):12}{ours_kept:9.4f}{bare_kept:8.4f}{ours_kept - bare_kept:+8.4f}"
+        print(line)
+    print("wcxb-dev pages by what the archive made of them")
+    for page_type, group in sorted(by_type.items(), key=lambda item: item[0] != "article"):
+        outcomes: dict[str, int] = defaultdict(int)
+        for page in group:
+            outcome = page["ours"]["status"]
+            outcomes[
+                f"{outcome}/{page['ours']['reason']}" if page["ours"]["reason"] else outcome
+            ] += 1
+        listed = ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items(), key=lambda i: -i[1]))
+        print(f"  {page_type:18}{listed}")
+    non_articles = [p for p in pages if p["type"] in ("listing", "collection", "product")]
+    out = sum(p["ours"]["status"] not in ("article", "duplicate") for p in non_articles)
+    articles = by_type["article"]
+    lost = sum(p["ours"]["status"] not in ("article", "duplicate") for p in articles)
+    print(
+        f"listing, collection and product pages kept out of articles: {out}/{len(non_articles)}"
+        f" ({out / max(len(non_articles), 1):.1%})"
+    )
+    print(f"true articles lost: {lost}/{len(articles)} ({lost / max(len(articles), 1):.1%})")
+    print_metadata(articles)
+
+
+def print_metadata(articles: list[dict]) -> None:
+    checks = {
+        "title (normalised, exact)": (
+            "title",
+            lambda truth, found: normalised_words(truth) == normalised_words(found),
+        ),
+        "publication day": ("publish_date", lambda truth, found: str(truth)[:10] == found),
+        "authors (same set of names)": (
+            "author",
+            lambda truth, found: names_of(truth) == names_of(found),
+        ),
+    }
+    fields = {"title": "title", "publish_date": "day", "author": "authors"}
+    print("wcxb-dev articles, metadata          labelled   archive      bare")
+    for name, (field, same) in checks.items():
+        labelled = [p for p in articles if p["truth"].get(field)]
+        scores = [
+            fmean(same(p["truth"][field], p[who][fields[field]]) for p in labelled)
+            for who in ("ours", "bare")
+        ]
+        print(f"  {name:34}{len(labelled):9}{scores[0]:10.3f}{scores[1]:10.3f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--benchmark", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--wcxb", type=Path, default=DEFAULT_WCXB)
+    parser.add_argument(
+        "--extract-config", type=Path, help="broadsheet.toml whose [extract] to measure"
+    )
+    args = parser.parse_args()
+    pages = load_pages(args.benchmark, args.wcxb)
+    extract = load_settings(args.extract_config).extract
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        (root / "inputs").mkdir()
+        sources = write_warcs(pages, root / "inputs")
+        archive(
+            inputs=[str(root / "inputs")],
+            warehouse=str(root / "warehouse"),
+            extract=extract,
+            run=RunConfig(),
+        )
+        results = archived(root / "warehouse")
+    with Pool(len(os.sched_getaffinity(0))) as pool:
+        for page, theirs in zip(pages, pool.map(bare, [p["html"] for p in pages]), strict=True):
+            page["bare"] = theirs
+    missing = {"status": "missing", "reason": None, "body": "", "title": None}
+    for page in pages:
+        page["ours"] = missing | results.get(sources[page["key"]], {})
+        page["ours"]["authors"] = list(page["ours"].get("authors") or [])
+    print_benchmark([p for p in pages if p["set"] == "benchmark"])
+    print_wcxb([p for p in pages if p["set"] == "wcxb"])
+
+
+if __name__ == "__main__":
+    main()

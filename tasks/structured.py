@@ -1,0 +1,69 @@
+"""What a page says of itself in structured data: JSON-LD objects and Open Graph properties.
+
+Pure functions over a parsed page; a broken JSON-LD block is skipped, never an error.
+"""
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml.html import HtmlElement
+
+_MAX_DEPTH = 8  # nested objects followed: @graph, mainEntity, itemListElement and the like
+_MAX_BLOCK_CHARS = 2_000_000
+
+
+@dataclass(frozen=True)
+class Structured:
+    """The JSON-LD objects of a page, flattened, and its Open Graph properties."""
+
+    objects: list[dict[str, Any]] = field(default_factory=list)
+    open_graph: dict[str, str] = field(default_factory=dict)
+
+    def types(self) -> set[str]:
+        """Every schema.org @type the page declares, at any depth."""
+        found: set[str] = set()
+        for item in self.objects:
+            declared = item.get("@type")
+            if isinstance(declared, str):
+                found.add(declared)
+            elif isinstance(declared, list):
+                found.update(t for t in declared if isinstance(t, str))
+        return found
+
+    def strings(self, key: str) -> list[str]:
+        """The string values of `key` in every object, in document order."""
+        return [value for item in self.objects if isinstance(value := item.get(key), str)]
+
+
+def _flatten(value: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
+    if depth > _MAX_DEPTH:
+        return
+    if isinstance(value, dict):
+        yield value
+        for child in value.values():
+            if isinstance(child, dict | list):
+                yield from _flatten(child, depth + 1)
+    elif isinstance(value, list):
+        for child in value:
+            yield from _flatten(child, depth + 1)
+
+
+def read_structured(tree: HtmlElement) -> Structured:
+    """Read the JSON-LD blocks and `og:` meta properties of a parsed page."""
+    objects: list[dict[str, Any]] = []
+    for script in tree.iterfind('.//script[@type="application/ld+json"]'):
+        text = (script.text or "").strip()
+        if not text or len(text) > _MAX_BLOCK_CHARS:
+            continue
+        try:
+            objects.extend(_flatten(json.loads(text)))
+        except (ValueError, RecursionError):
+            continue
+    open_graph = {}
+    for meta in tree.iterfind(".//meta[@property]"):
+        name, content = meta.get("property", "").lower(), meta.get("content")
+        if name.startswith("og:") and content and name not in open_graph:
+            open_graph[name] = content.strip()
+    return Structured(objects, open_graph)

@@ -1,0 +1,69 @@
+from datetime import UTC, datetime
+
+from tasks.config import ExtractConfig
+from tasks.extract import extract_page
+
+NOW = datetime(2026, 4, 1, tzinfo=UTC)
+SENTENCES = [
+    f"The {who} said on {day} that the {what} would be finished before the end of the year, and"
+    f" that the cost had been discussed at length with officials from the regional council."
+    for who, day, what in [
+        ("mayor", "Monday", "new bridge"),
+        ("minister", "Tuesday", "school"),
+        ("police chief", "Wednesday", "inquiry"),
+        ("harbour master", "Thursday", "ferry pier"),
+        ("head teacher", "Friday", "library"),
+    ]
+]
+
+
+def result(html: str, url: str, **config) -> dict:
+    page = {"url": url, "fetched_at": NOW, "kind": "html", "payload": html.encode()}
+    return extract_page(page, ExtractConfig(**config))
+
+
+def test_a_news_story_is_an_article():
+    html = f"""<html><head><title>Bridge to open | Valley Times</title>
+    <meta property="og:type" content="article">
+    <script type="application/ld+json">{{"@type": "NewsArticle", "headline": "Bridge to open"}}
+    </script></head><body><h1>Bridge to open</h1><article>
+    {"".join(f"<p>{s}</p>" for s in SENTENCES)}</article></body></html>"""
+    found = result(html, "https://valley.example/2026/03/30/new-bridge-to-open-before-winter")
+    assert (found["status"], found["page_type"]) == ("article", "article")
+
+
+def test_a_shop_page_is_a_product_page_unless_asked_to_keep_it():
+    html = f"""<html><head><title>Blue kettle</title>
+    <meta property="og:type" content="product">
+    <script type="application/ld+json">{{"@type": "Product", "name": "Blue kettle",
+    "offers": {{"@type": "Offer", "price": "39.00"}}}}</script></head><body>
+    <h1>Blue kettle</h1><p>$39.00</p><button>Add to cart</button>
+    <div class="description"><p>{SENTENCES[0]}</p><p>{SENTENCES[1]}</p></div>
+    {"".join(f'<div class="card"><a href="/p/{i}">Mug {i}</a> $1{i}.00</div>' for i in range(8))}
+    </body></html>"""
+    found = result(html, "https://shop.example/p/blue-kettle")
+    assert (found["status"], found["reason"], found["page_type"]) == (
+        "not_article",
+        "product_page",
+        "product",
+    )
+    kept = result(html, "https://shop.example/p/blue-kettle", keep_non_articles=True)
+    assert (kept["status"], kept["page_type"]) == ("article", "product")
+
+
+def test_a_section_front_is_a_listing_page():
+    teasers = "".join(
+        f'<li class="teaser"><h3><a href="/news/story-{i}">Story number {i} of the day'
+        f' in the valley</a></h3><a href="/news/story-{i}">Read more</a></li>'
+        for i in range(30)
+    )
+    html = f"""<html><head><title>News | Valley Times</title>
+    <meta property="og:type" content="website"></head>
+    <body><nav>{"".join(f'<a href="/{s}">{s}</a>' for s in ("news", "sport", "arts"))}</nav>
+    <h1>News</h1><ul>{teasers}</ul></body></html>"""
+    found = result(html, "https://valley.example/category/news/")
+    assert (found["status"], found["reason"], found["page_type"]) == (
+        "not_article",
+        "listing_page",
+        "listing",
+    )
