@@ -24,8 +24,8 @@ from tasks.decode import DecodeError, charset_from_content_type, decode_html
 from tasks.headline import choose_headline
 from tasks.ids import normalise_text, paragraph_key, site_of, text_hash
 from tasks.minhash import article_scheme, paragraph_scheme, sketch_paragraphs
+from tasks.page_type import ARTICLE_TYPES, classify_page, page_signals
 from tasks.page_type import REASONS as NON_ARTICLE_REASONS
-from tasks.page_type import classify_page, page_signals
 from tasks.structured import Structured, read_structured
 from tasks.text_capture import parse_text_capture
 
@@ -108,6 +108,10 @@ def page_metadata(
         found.sitename = host[1]
     structured = structured or read_structured(tree)
     found.title = choose_headline(tree, structured, found.sitename, url) or found.title
+    # The article's own JSON-LD credit, where it gives one, before trafilatura's guesses from
+    # meta tags and bylines (wcxb-dev authors: 0.694 against 0.667).
+    if credited := structured.article_authors(ARTICLE_TYPES):
+        found.author = "; ".join(credited)
     found.clean_and_trim()
     return found
 

@@ -32,6 +32,27 @@ class Structured:
                 found.update(t for t in declared if isinstance(t, str))
         return found
 
+    def article_authors(self, article_types: frozenset[str]) -> list[str]:
+        """The author names of the first object of one of `article_types` that names any:
+        a string, or objects with a name (people or organisations), in the page's order."""
+        for item in self.objects:
+            declared = item.get("@type")
+            kinds = declared if isinstance(declared, list) else [declared]
+            if not any(isinstance(kind, str) and kind in article_types for kind in kinds):
+                continue
+            credited = item.get("author")
+            names = [
+                name.strip()
+                for author in (credited if isinstance(credited, list) else [credited])
+                if isinstance(
+                    name := author.get("name") if isinstance(author, dict) else author, str
+                )
+                and name.strip()
+            ]
+            if names:
+                return names
+        return []
+
     def strings(self, key: str) -> list[str]:
         """The string values of `key` in every object, in document order."""
         return [value for item in self.objects if isinstance(value := item.get(key), str)]

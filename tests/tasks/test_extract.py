@@ -16,7 +16,9 @@ from tasks.extract import (
     published_at,
     use_fast_element_lookup,
 )
+from tasks.page_type import ARTICLE_TYPES
 from tasks.pool import extract_pages
+from tasks.structured import read_structured
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 # Measured on these 24 real pages when the floor was set; raise it when quality improves.
@@ -56,14 +58,27 @@ def test_article_fields(benchmark):
 def test_page_metadata_agrees_with_trafilatura_extract_metadata(benchmark):
     # page_metadata calls trafilatura's field extractors itself, to skip categories, tags and
     # licence; an upgrade of trafilatura that changes its rules shows up here. The title is
-    # the archive's own (tasks/headline.py, tests/tasks/test_headline.py).
-    fields = ("author", "url", "date", "sitename", "description")
+    # the archive's own (tasks/headline.py, tests/tasks/test_headline.py), and so is the author
+    # of a page whose JSON-LD article credits one (test below).
+    fields = ("url", "date", "sitename", "description")
     dates = {"extensive_search": True, "original_date": True, "max_date": NOW.date().isoformat()}
     for html, truth in benchmark.values():
         tree = trafilatura.load_html(html)
         ours = page_metadata(tree, truth["url"], NOW)
         theirs = trafilatura.extract_metadata(tree, truth["url"], date_config=dates)
         assert [getattr(ours, f) for f in fields] == [getattr(theirs, f) for f in fields]
+        if not read_structured(tree).article_authors(ARTICLE_TYPES):
+            assert ours.author == theirs.author
+
+
+def test_json_ld_article_authors_come_first():
+    html = """<html><head><meta name="author" content="Site Desk">
+    <script type="application/ld+json">{"@graph": [{"@type": "WebSite", "name": "Gazette"},
+    {"@type": "NewsArticle", "headline": "Harbour reopens",
+     "author": [{"@type": "Person", "name": "Ann Lee"}, {"@type": "Person", "name": "Bo Chen"}]}]}
+    </script></head><body><h1>Harbour reopens</h1><p>By Site Desk</p></body></html>"""
+    found = page_metadata(trafilatura.load_html(html), "https://gazette.example/a", NOW)
+    assert found.author == "Ann Lee; Bo Chen"
 
 
 def test_fast_element_lookup_changes_no_result(benchmark):
