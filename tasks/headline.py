@@ -12,9 +12,9 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
+from tasks.ids import normalise_text
 from tasks.structured import Structured
 
-_WORD = re.compile(r"\w+")
 _MAX_HEADLINE_WORDS = 40
 # A separator between a title and the site's name: "Story | Site", "Story - Site", "Site » Story"
 _SEPARATOR = re.compile(r"\s+[|\-–—:·•»~/]\s+|\s*[|·•»]\s*")
@@ -25,7 +25,7 @@ _AGREEMENT = 0.3
 
 
 def _words(text: str | None) -> set[str]:
-    return set(_WORD.findall((text or "").lower()))
+    return set(normalise_text(text or "").split())
 
 
 def _clean(text: str | None) -> str:
@@ -51,7 +51,7 @@ def choose_headline(
 ) -> str | None:
     """The page's headline (see the module docstring), or None when it gives no title."""
     host = urlsplit(url or "").hostname or ""
-    site_words = _words(site_name) | (set(_WORD.findall(host.lower())) - _HOST_NOISE)
+    site_words = _words(site_name) | (_words(host) - _HOST_NOISE)
 
     def names_only_the_site(text: str) -> bool:
         return _words(text) <= site_words

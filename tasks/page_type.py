@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
+from tasks.ids import normalise_text
 from tasks.structured import Structured
 
 ARTICLE, LISTING, PRODUCT, FORUM = "article", "listing", "product", "forum"
@@ -84,7 +85,6 @@ _SLUG_SPLIT = re.compile(r"[-_+]")
 
 _EXTENSION = re.compile(r"\.(?:s?html?|php|aspx?|jsp)$", re.I)
 _SENTENCE_END = re.compile(r"[.!?。！？]['\"”’)»]?$")
-_WORD = re.compile(r"\w+")
 _LONG_LINE_WORDS = 25
 _SHORT_LINE_WORDS = 8
 _MAX_SLUG_WORDS = 8
@@ -96,15 +96,6 @@ class PageType:
 
     kind: str
     score: float
-
-    @property
-    def reason(self) -> str | None:
-        """The `not_article` reason code for a page of this kind; None for an article."""
-        return REASONS.get(self.kind)
-
-
-def _normalised(text: str) -> str:
-    return " ".join(_WORD.findall(text.lower()))
 
 
 def page_signals(
@@ -124,7 +115,7 @@ def page_signals(
     for anchor in tree.iter("a"):
         anchors.append(" ".join(anchor.itertext()))
         author_link = author_link or anchor.get("rel") == "author"
-    anchor_keys = {key for text in anchors if (key := _normalised(text))}
+    anchor_keys = {key for text in anchors if (key := normalise_text(text))}
     published_meta = author_meta = False
     for element in tree.iter("meta", "time", "link"):
         if element.tag == "time":
@@ -135,7 +126,8 @@ def page_signals(
             published_meta = published_meta or element.get("property") == "article:published_time"
             author_meta = author_meta or element.get("name") == "author"
     lines = [line for line in body_lines if line.strip()]
-    body_words = sum(len(line.split()) for line in lines)
+    line_words = [len(line.split()) for line in lines]
+    body_words = sum(line_words)
     path = urlsplit(url or "")
     segments = [s for s in path.path.split("/") if s]
     slug = _EXTENSION.sub("", segments[-1]) if segments else ""
@@ -154,14 +146,15 @@ def page_signals(
         ),
         "published_meta": float(published_meta),
         "author_meta": float(author_meta or author_link),
-        "long_lines": math.log1p(sum(len(line.split()) >= _LONG_LINE_WORDS for line in lines)),
+        "long_lines": math.log1p(sum(words >= _LONG_LINE_WORDS for words in line_words)),
         "sentence_share": sum(bool(_SENTENCE_END.search(line.strip())) for line in lines)
         / max(len(lines), 1),
-        "short_share": sum(len(line.split()) < _SHORT_LINE_WORDS for line in lines)
-        / max(len(lines), 1),
+        "short_share": sum(words < _SHORT_LINE_WORDS for words in line_words) / max(len(lines), 1),
         "body_words": math.log1p(body_words),
         "body_link_share": sum(
-            len(line.split()) for line in lines if _normalised(line) in anchor_keys
+            words
+            for line, words in zip(lines, line_words, strict=True)
+            if normalise_text(line) in anchor_keys
         )
         / max(body_words, 1),
         "slug_words": min(len([w for w in _SLUG_SPLIT.split(slug) if w]), _MAX_SLUG_WORDS)

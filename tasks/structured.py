@@ -23,22 +23,13 @@ class Structured:
 
     def types(self) -> set[str]:
         """Every schema.org @type the page declares, at any depth."""
-        found: set[str] = set()
-        for item in self.objects:
-            declared = item.get("@type")
-            if isinstance(declared, str):
-                found.add(declared)
-            elif isinstance(declared, list):
-                found.update(t for t in declared if isinstance(t, str))
-        return found
+        return {kind for item in self.objects for kind in _types_of(item)}
 
     def article_authors(self, article_types: frozenset[str]) -> list[str]:
         """The author names of the first object of one of `article_types` that names any:
         a string, or objects with a name (people or organisations), in the page's order."""
         for item in self.objects:
-            declared = item.get("@type")
-            kinds = declared if isinstance(declared, list) else [declared]
-            if not any(isinstance(kind, str) and kind in article_types for kind in kinds):
+            if not _types_of(item) & article_types:
                 continue
             credited = item.get("author")
             names = [
@@ -56,6 +47,13 @@ class Structured:
     def strings(self, key: str) -> list[str]:
         """The string values of `key` in every object, in document order."""
         return [value for item in self.objects if isinstance(value := item.get(key), str)]
+
+
+def _types_of(item: dict[str, Any]) -> set[str]:
+    """The @type of a JSON-LD object: one string or a list of them."""
+    declared = item.get("@type")
+    kinds = declared if isinstance(declared, list) else [declared]
+    return {kind for kind in kinds if isinstance(kind, str)}
 
 
 def _flatten(value: Any, depth: int = 0) -> Iterator[dict[str, Any]]:

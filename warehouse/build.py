@@ -24,13 +24,18 @@ def view_statements(tables: Path) -> list[str]:
     return [f.read_text().replace(_PLACEHOLDER, literal) for f in views]
 
 
+def _wal_of(database: Path) -> Path:
+    """The write-ahead log DuckDB keeps beside a database file."""
+    return database.with_name(database.name + ".wal")
+
+
 def build_views(database: Path, tables: Path) -> None:
     """(Re)create `database` holding every view, atomically: a new file is written beside it
     and renamed over it, so a reader never sees it half built, and a views file written by
     another DuckDB version (one this DuckDB cannot open) is replaced rather than opened. The
     file holds nothing but the views: the data is the Parquet under `tables`."""
     fresh = database.with_name(f".{database.name}.new")
-    for leftover in (fresh, fresh.with_name(fresh.name + ".wal")):
+    for leftover in (fresh, _wal_of(fresh)):
         leftover.unlink(missing_ok=True)
     with duckdb.connect(str(fresh)) as connection:
         connection.execute("BEGIN TRANSACTION")
@@ -39,4 +44,4 @@ def build_views(database: Path, tables: Path) -> None:
         connection.execute("COMMIT")
         connection.execute("CHECKPOINT")
     os.replace(fresh, database)
-    database.with_name(database.name + ".wal").unlink(missing_ok=True)
+    _wal_of(database).unlink(missing_ok=True)  # an old file's log must not replay on the new
