@@ -90,6 +90,20 @@ def _run_row(
     return pa.Table.from_pylist([row], schema=RUNS)
 
 
+def publish_report(layout: Layout, run_id: str, failures: list[str]) -> None:
+    """Send the run's report to Prefect as an artifact. The data is published by then, so a
+    report that cannot be built or sent is logged and the run goes on."""
+    try:
+        report = run_report(layout.database, run_id)
+        if failures:
+            report += "\n\n## Failed shards\n\n" + "\n".join(f"- {f}" for f in failures)
+        create_markdown_artifact(
+            markdown=report, key="broadsheet-run-report", description=f"Broadsheet run {run_id}"
+        )
+    except Exception as error:  # the archive is complete; only the report is lost
+        get_run_logger().warning("the run report could not be sent to Prefect: %s", error)
+
+
 def pending_shards(layout: Layout, shards: list[Shard]) -> list[Shard]:
     """The shards not archived yet."""
     return [s for s in shards if not is_published(layout, s.key)]
@@ -131,7 +145,10 @@ def archive(
     files, skipped_files = io.discover_inputs([*inputs, *local, *fetched["inputs"]])
     shards = plan_shards(files, run.pages_per_shard)
     todo = shards if reprocess else pending_shards(layout, shards)
-    totals = {"shards_skipped": len(shards) - len(todo), "skipped_files": len(skipped_files)}
+    totals = {"shards_skipped": len(shards) - len(todo)}
+    for name, reason in skipped_files:
+        totals[f"skipped_{reason}"] = totals.get(f"skipped_{reason}", 0) + 1
+        logger.info("skipped %s: %s", name, reason)
     totals |= {k: v for k, v in fetched.items() if k != "inputs"}
     logger.info("%d input files in %d shards, %d to do", len(files), len(shards), len(todo))
 
@@ -161,7 +178,8 @@ def archive(
                 _add(totals, future.result())
                 done.append(shard.key)
             except Exception as error:
-                failures.append(f"{shard.label} ({shard.files[0].path}): {error}")
+                where = io.printable_path(shard.files[0].path)
+                failures.append(f"{shard.label} ({where}): {io.printable_path(str(error))}")
     pool.shutdown()
     seconds["extract"] = time.monotonic() - stage
 
@@ -180,12 +198,7 @@ def archive(
     )
     build_views(layout.database, layout.root / "tables")
     io.prune_files(layout.results, run.keep_results_days)
-    report = run_report(layout.database, run_id)
-    if failures:
-        report += "\n\n## Failed shards\n\n" + "\n".join(f"- {f}" for f in failures)
-    create_markdown_artifact(
-        markdown=report, key="broadsheet-run-report", description=f"Broadsheet run {run_id}"
-    )
+    publish_report(layout, run_id, failures)
     if failures:
         raise ShardFailed("shard failed: " + "; ".join(failures))
     return {"run_id": run_id, **totals}

@@ -179,7 +179,8 @@ def run(
 
         forkserver.start()  # its imports overlap Prefect's, on the other core
     _keep_results_in(settings.warehouse)
-    _run_pipeline(settings, [str(p) for p in paths], reprocess)
+    # Flow parameters go to the Prefect API as JSON: names in their printable form
+    _run_pipeline(settings, [io.printable_path(str(p)) for p in paths], reprocess)
 
 
 def _keep_results_in(warehouse: Path) -> None:
@@ -221,7 +222,7 @@ def _run_pipeline(settings: Any, inputs: list[str], reprocess: bool = False) -> 
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from flows.archive import archive
-    from tasks import progress
+    from tasks import io, progress
 
     started = time.monotonic()
     with Progress(
@@ -249,7 +250,7 @@ def _run_pipeline(settings: Any, inputs: list[str], reprocess: bool = False) -> 
             )
         except Exception as error:
             progress.install(None)
-            again = shlex.join(["broadsheet", *sys.argv[1:]])
+            again = io.printable_path(shlex.join(["broadsheet", *sys.argv[1:]]))
             _fail(f"{error}\n  {_RETRY_HINT}: {again}")
         progress.install(None)
     out.print(_summary(result, time.monotonic() - started))

@@ -80,17 +80,41 @@ def _detected(payload: bytes) -> str | None:
     return _codec(best.encoding)
 
 
+# Above this share of control bytes (NUL and the other C0 controls text never uses) in its
+# first 4 KB, a payload is binary (random bytes hold 10%), not a page with a few stray NULs,
+# which browsers show as nothing.
+_MAX_CONTROL_SHARE = 0.01
+_TEXT_BYTES = bytes(b for b in range(256) if b >= 0x20 or b in b"\t\n\r\x0c\x1b")
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' when the bytes look like mostly-ASCII UTF-16 text with no
+    byte-order mark (NUL at nearly every odd or every even position), else None."""
+    pairs = len(head) // 2
+    if pairs < 16:
+        return None
+    if head[1::2].count(0) > 0.9 * pairs and head[0::2].count(0) < 0.1 * pairs:
+        return "utf-16-le"
+    if head[0::2].count(0) > 0.9 * pairs and head[1::2].count(0) < 0.1 * pairs:
+        return "utf-16-be"
+    return None
+
+
 def decode_html(payload: bytes, declared: str | None = None) -> tuple[str, str]:
     """Decode `payload` and return (text, codec used).
 
     Order of evidence: a byte-order mark; valid UTF-8 (which other charsets almost never
     produce by accident); the declared charset (HTTP header, then <meta>) if the bytes decode
-    with it; a statistical detector. Raises DecodeError for binary data.
+    with it; a statistical detector. UTF-16 without a byte-order mark is told by its NULs; a
+    few stray NULs are dropped. Raises DecodeError for binary data.
     """
-    if b"\x00" in payload[:4096] and not payload.startswith(
-        (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-    ):
-        raise DecodeError("binary payload (NUL bytes)")
+    head = payload[:4096]
+    if b"\x00" in head and not payload.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        if (utf16 := _utf16_without_bom(head)) is not None:
+            return payload.decode(utf16, errors="replace"), utf16
+        if len(head.translate(None, _TEXT_BYTES)) > max(8, _MAX_CONTROL_SHARE * len(head)):
+            raise DecodeError("binary payload (NUL bytes)")
+        payload = payload.replace(b"\x00", b"")  # a few stray NULs in a text page: dropped
     for bom, codec in _BOMS:
         if payload.startswith(bom):
             return payload.decode(codec, errors="replace"), codec

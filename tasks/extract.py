@@ -245,6 +245,8 @@ def extract_page(page: dict[str, Any], config: ExtractConfig) -> dict[str, Any]:
         return failed("empty")
     if len(payload) > config.max_page_bytes:
         return failed("too_large")
+    if page["kind"] == "html" and payload.count(b"<") > config.max_page_tags:
+        return failed("too_many_elements")  # bounds the parse's memory and time
     try:
         if page["kind"] == "text":
             return _text_result(page, config)

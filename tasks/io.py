@@ -9,6 +9,7 @@ import gzip
 import json
 import os
 import re
+import stat
 import uuid
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -107,40 +108,131 @@ def _first_line_is_object(path: Path) -> bool:
         return False
 
 
+def printable_path(path: str) -> str:
+    """A file name as it may go into rows, logs, reports and the Prefect API: printable UTF-8
+    from which the exact bytes can be recovered (`path_from_printable`).
+
+    A byte that is not UTF-8 becomes `\\xff`, a character that does not print (newline, tab,
+    other controls) its Python escape, a backslash `\\\\`; anything else stays as it is,
+    NFC or not. Most names come back unchanged.
+    """
+    if path.isprintable() and "\\" not in path:
+        return path
+    parts = []
+    for character in path:
+        if character == "\\":
+            parts.append("\\\\")
+        elif "\udc80" <= character <= "\udcff":  # a byte os.fsdecode could not decode
+            parts.append(f"\\x{ord(character) - 0xDC00:02x}")
+        elif not character.isprintable():
+            parts.append(character.encode("unicode_escape").decode("ascii"))
+        else:
+            parts.append(character)
+    return "".join(parts)
+
+
+def path_from_printable(text: str) -> str:
+    """The file name (as os.fsdecode gives it) that `printable_path` made `text` from."""
+    if "\\" not in text:
+        return text
+    name, index = bytearray(), 0
+    while index < len(text):
+        character = text[index]
+        if character != "\\":
+            name += character.encode("utf-8", "surrogateescape")
+            index += 1
+            continue
+        code = text[index + 1 : index + 2]
+        width = {"x": 2, "u": 4, "U": 8}.get(code, 0)
+        if code == "x":
+            name.append(int(text[index + 2 : index + 4], 16))
+        elif width:
+            name += chr(int(text[index + 2 : index + 2 + width], 16)).encode("utf-8")
+        else:
+            name += _SIMPLE_ESCAPES.get(code, code.encode())
+        index += 2 + width
+    return os.fsdecode(bytes(name))
+
+
+_SIMPLE_ESCAPES = {"\\": b"\\", "n": b"\n", "t": b"\t", "r": b"\r"}
+
+
+def _file_kind(path: Path) -> str | None:
+    """None for a regular file (through links), else why it is no input: a link that leads
+    nowhere or in a loop, or a device, FIFO or socket (reading those never ends or blocks)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return "broken_link" if path.is_symlink() else "unreadable"
+    return None if stat.S_ISREG(mode) else "not_a_regular_file"
+
+
+_KIND_TEXT = {
+    "broken_link": "a link that leads nowhere or in a loop",
+    "unreadable": "unreadable",
+    "not_a_regular_file": "not a regular file (a device, FIFO or socket)",
+}
+
+
 def _input_file(path: Path, fmt: str) -> InputFile:
-    stat = path.stat()
-    return InputFile(str(path.resolve()), fmt, stat.st_size, stat.st_mtime_ns)
+    info = path.stat()
+    return InputFile(os.path.realpath(path), fmt, info.st_size, info.st_mtime_ns)
 
 
-def discover_inputs(paths: list[str]) -> tuple[list[InputFile], list[str]]:
-    """Return the input files under `paths` (folders searched recursively) and the files skipped.
+def _walk(folder: Path, skipped: list[tuple[str, str]]) -> Iterator[Path]:
+    """Every entry under `folder` that is not a folder, in a stable order; a folder that cannot
+    be listed is skipped with its reason. Links to folders are not followed (no loops)."""
 
-    Raises UserError for a path that does not exist, or a file named on its own whose format
-    is unknown. Files of unknown format inside folders are skipped and reported.
+    def unlisted(error: OSError) -> None:
+        skipped.append((printable_path(str(error.filename)), "unreadable_folder"))
+
+    for parent, folders, names in os.walk(folder, onerror=unlisted):
+        folders[:] = sorted(name for name in folders if not name.startswith("."))
+        for name in sorted(names):
+            if not name.startswith("."):
+                yield Path(parent, name)
+
+
+def discover_inputs(paths: list[str]) -> tuple[list[InputFile], list[tuple[str, str]]]:
+    """Return the input files under `paths` (folders searched recursively) and the entries
+    skipped, as (printable name, reason): `unknown_format`, `not_a_regular_file`,
+    `broken_link`, `unreadable`, `unreadable_folder`.
+
+    A path may be given as it is or in its printable form (printable_path). Raises UserError
+    for a path that does not exist, or a file named on its own that is no input.
     """
     found: dict[str, InputFile] = {}
-    skipped: list[str] = []
+    skipped: list[tuple[str, str]] = []
     for given in paths:
         path = Path(given).expanduser()
+        if not os.path.lexists(path) and os.path.lexists(path_from_printable(given)):
+            path = Path(path_from_printable(given)).expanduser()
         if not path.exists():
-            raise UserError(f"input not found: {given} (check the path, or the working directory)")
+            raise UserError(
+                f"input not found: {printable_path(given)} (check the path, or the working"
+                " directory)"
+            )
         if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                if child.name.startswith("."):
-                    continue
-                fmt = sniff_format(child)
+            for child in _walk(path, skipped):
+                reason = _file_kind(child)
+                fmt = None if reason else sniff_format(child)
                 if fmt:
-                    found.setdefault(str(child.resolve()), _input_file(child, fmt))
+                    found.setdefault(os.path.realpath(child), _input_file(child, fmt))
                 else:
-                    skipped.append(str(child))
+                    skipped.append((printable_path(str(child)), reason or "unknown_format"))
         else:
+            if kind := _file_kind(path):
+                raise UserError(
+                    f"not an input: {printable_path(given)} is {_KIND_TEXT[kind]}"
+                    " (give a file or a folder)"
+                )
             fmt = sniff_format(path)
             if fmt is None:
                 raise UserError(
-                    f"unknown input format: {given} (expected WARC/ARC, .html, .jsonl or .txt,"
-                    " optionally gzipped)"
+                    f"unknown input format: {printable_path(given)} (expected WARC/ARC, .html,"
+                    " .jsonl or .txt, optionally gzipped)"
                 )
-            found.setdefault(str(path.resolve()), _input_file(path, fmt))
+            found.setdefault(os.path.realpath(path), _input_file(path, fmt))
     return sorted(found.values(), key=lambda f: f.path), skipped
 
 
@@ -200,7 +292,7 @@ def _is_html(content_type: str | None, payload_head: bytes) -> bool:
 
 def read_warc(path: str, max_bytes: int) -> Iterator[dict[str, Any]]:
     """Yield a page for each HTML response (or resource) record; skip and count the rest."""
-    fallback_date = _mtime(path)
+    fallback_date, name = _mtime(path), printable_path(path)
     with open(path, "rb") as raw:
         records = ArchiveIterator(raw, arc2warc=True)
         offset, read_any = 0, False
@@ -222,7 +314,7 @@ def read_warc(path: str, max_bytes: int) -> Iterator[dict[str, Any]]:
                 truncated = len(payload) <= max_bytes and getattr(record.raw_stream, "limit", 0) > 0
                 # Asking for the offset reads the record to its end, so only after the payload.
                 offset = records.get_record_offset()
-                source = f"{path}#{offset}"
+                source = f"{name}#{offset}"
                 status = headers.get_statuscode() if headers is not None else None
                 kind = record.rec_headers.get_header(FETCH_KIND)
                 failed = record.rec_headers.get_header(FETCH_FAILED)
@@ -263,7 +355,7 @@ def read_warc(path: str, max_bytes: int) -> Iterator[dict[str, Any]]:
         # response without WARC-Target-URI, for one): any of them ends this file only.
         except Exception as error:
             reason = "truncated_archive" if read_any else "bad_archive"
-            yield _failure(f"{path}#{offset}", reason, None) | {"detail": str(error)[:200]}
+            yield _failure(f"{name}#{offset}", reason, None) | {"detail": str(error)[:200]}
 
 
 def _canonical_url(payload: bytes) -> str | None:
@@ -280,14 +372,14 @@ def read_single(path: str, kind: str, max_bytes: int) -> Iterator[dict[str, Any]
         with _open(path) as stream:
             payload = _read_capped(stream, max_bytes)
     except (OSError, EOFError, zlib.error):
-        yield _failure(path, "bad_gzip" if path.endswith(".gz") else "read_error", None)
+        yield _failure(printable_path(path), "bad_gzip" if path.endswith(".gz") else "read_error")
         return
     url = (_canonical_url(payload) if kind == "html" else None) or Path(path).as_uri()
     yield {
         "event": "page",
         "kind": kind,
         "url": url,
-        "source": path,
+        "source": printable_path(path),
         "fetched_at": _mtime(path),
         "payload": payload,
     }
@@ -296,7 +388,7 @@ def read_single(path: str, kind: str, max_bytes: int) -> Iterator[dict[str, Any]
 def _jsonl_page(line: bytes, source: str, fallback_date: datetime) -> dict[str, Any]:
     try:
         item = json.loads(line)
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # broken, not UTF-8, or nested past the parser
         return _failure(source, "bad_json")
     if not isinstance(item, dict) or not isinstance(item.get("url"), str):
         return _failure(source, "missing_url")
@@ -324,35 +416,82 @@ def _jsonl_page(line: bytes, source: str, fallback_date: datetime) -> dict[str, 
     }
 
 
-def read_jsonl(path: str) -> Iterator[dict[str, Any]]:
-    """Yield a page per line; a broken line becomes a failure and the rest is still read."""
-    fallback_date = _mtime(path)
+_JSON_URL = re.compile(rb'"url"\s*:\s*"((?:https?|file)://[^"\\\s]{1,2000})"')
+
+
+def _long_line_url(head: bytes) -> str | None:
+    """The URL an over-long JSON line names near its start, for its failed row."""
+    match = _JSON_URL.search(head[:65536])
+    return match[1].decode("utf-8", "replace") if match else None
+
+
+def _lines(stream: BinaryIO, limit: int) -> Iterator[tuple[bytes, bool]]:
+    """(line, whole) for each line; a line longer than `limit` bytes comes as its first
+    `limit` bytes with whole False, and the rest of it is read past, never held."""
+    while line := stream.readline(limit + 1):
+        if len(line) <= limit or line.endswith(b"\n"):
+            yield line, True
+            continue
+        while (rest := stream.readline(1 << 20)) and not rest.endswith(b"\n"):
+            pass
+        yield line[:limit], False
+
+
+def read_jsonl(path: str, max_bytes: int) -> Iterator[dict[str, Any]]:
+    """Yield a page per line; a broken or over-long line becomes a failure and the rest is
+    still read. A line may take twice `max_bytes` (JSON escapes), no more."""
+    fallback_date, name = _mtime(path), printable_path(path)
     lineno = 0
     try:
         with _open(path) as stream:
-            for lineno, line in enumerate(stream, start=1):
-                if line.strip():
-                    yield _jsonl_page(line, f"{path}:{lineno}", fallback_date)
+            for lineno, (line, whole) in enumerate(_lines(stream, 2 * max_bytes), start=1):
+                source = f"{name}:{lineno}"
+                if not whole:
+                    yield _failure(source, "too_large", _long_line_url(line))
+                elif line.strip():
+                    yield _jsonl_page(line, source, fallback_date)
     except (OSError, EOFError, zlib.error):
-        yield _failure(f"{path}:{lineno + 1}", "bad_gzip", None)
+        yield _failure(f"{name}:{lineno + 1}", "bad_gzip", None)
+
+
+def _records(item: InputFile, max_bytes: int) -> Iterator[dict[str, Any]]:
+    if item.format == "warc":
+        return read_warc(item.path, max_bytes)
+    if item.format == "jsonl":
+        return read_jsonl(item.path, max_bytes)
+    return read_single(item.path, item.format, max_bytes)
 
 
 def read_input(item: InputFile, max_bytes: int) -> Iterator[dict[str, Any]]:
-    """Yield the page, failure and skip records of one input file.
+    """Yield the page, failure and skip records of one input file; never raises.
 
-    A failure is dated by the file's modification time, so that reading the same file again
-    puts its row in the same partition.
+    Whatever goes wrong with the file (it vanished, cannot be opened or read, its reader
+    breaks) ends this file only, as a failure record: `read_error`, `memory_limit`,
+    `too_deep`; a file with no record at all gives one `empty` failure. A failure is dated by
+    the file's modification time, so that reading the same file again puts its row in the same
+    partition, and carries the file's URL when it names no page of its own.
     """
-    if item.format == "warc":
-        records = read_warc(item.path, max_bytes)
-    elif item.format == "jsonl":
-        records = read_jsonl(item.path)
-    else:
-        records = read_single(item.path, item.format, max_bytes)
-    for record in records:
-        if record["event"] == "failure":
-            record.setdefault("fetched_at", _mtime(item.path))
-        yield record
+    name, url = printable_path(item.path), Path(item.path).as_uri()
+    try:
+        fallback_date = _mtime(item.path)
+    except OSError:
+        fallback_date = datetime.fromtimestamp(item.mtime_ns / 1e9, UTC)
+    any_record = False
+    try:
+        for record in _records(item, max_bytes):
+            any_record = True
+            if record["event"] == "failure":
+                record.setdefault("fetched_at", fallback_date)
+                record["url"] = record.get("url") or url
+            yield record
+    except Exception as error:  # one file's fault ends that file, never its shard
+        reason = {MemoryError: "memory_limit", RecursionError: "too_deep"}.get(
+            type(error), "read_error"
+        )
+        yield _failure(name, reason, url) | {"fetched_at": fallback_date}
+        return
+    if not any_record:
+        yield _failure(name, "empty", url) | {"fetched_at": fallback_date}
 
 
 def write_parquet(

@@ -5,7 +5,7 @@ from itertools import groupby
 from pathlib import Path
 
 from tasks.ids import stable_id
-from tasks.io import InputFile
+from tasks.io import InputFile, printable_path
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,8 +17,8 @@ class Shard:
 
     @property
     def label(self) -> str:
-        """A short human name for logs and reports."""
-        first = Path(self.files[0].path).name
+        """A short human name for logs and reports (printable, see io.printable_path)."""
+        first = printable_path(Path(self.files[0].path).name)
         return first if len(self.files) == 1 else f"{first} (+{len(self.files) - 1} files)"
 
 

@@ -218,3 +218,15 @@ def test_the_same_records_in_two_files_are_archived_once(tmp_path):
     assert len(pages) == len({p["page_id"] for p in pages}) == 16
     articles = sql(tmp_path / "w", "SELECT article_id FROM articles")
     assert len(articles) == len({a["article_id"] for a in articles})
+
+
+def test_a_report_that_cannot_be_sent_costs_the_run_nothing(tmp_path, monkeypatch):
+    import flows.archive
+
+    def refuse(**kwargs):
+        raise UnicodeEncodeError("utf-8", "\udcff", 0, 1, "surrogates not allowed")
+
+    monkeypatch.setattr(flows.archive, "create_markdown_artifact", refuse)
+    output = run(str(SEED), "-w", str(tmp_path))
+    assert "articles kept" in output
+    assert sql(tmp_path, "SELECT status FROM runs") == [{"status": "completed"}]

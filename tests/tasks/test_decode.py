@@ -40,3 +40,12 @@ def test_binary_payload_is_an_error():
 def test_charset_from_content_type():
     assert charset_from_content_type('text/html; charset="Shift_JIS"') == "Shift_JIS"
     assert charset_from_content_type("text/html") is None
+
+
+def test_stray_nuls_are_dropped_and_utf16_without_a_mark_is_read():
+    page = "<html><body><p>Zürich council votes on the budget</p></body></html>"
+    assert decode_html(page.replace("<p>", "<p>\x00").encode()) == (page, "utf-8")
+    assert decode_html(page.encode("utf-16-le")) == (page, "utf-16-le")
+    assert decode_html(page.encode("utf-16-be")) == (page, "utf-16-be")
+    with pytest.raises(DecodeError):
+        decode_html(bytes(range(256)) * 16)  # binary: control bytes throughout

@@ -74,7 +74,7 @@ def test_jsonl_broken_line_is_a_failure_and_the_rest_is_read(tmp_path):
         json.dumps({"html": "<p>no url</p>"}),
     ]
     path.write_bytes(gzip.compress("\n".join(lines).encode()))
-    records = list(io.read_jsonl(str(path)))
+    records = list(io.read_jsonl(str(path), 10_000_000))
     assert [r["event"] for r in records] == ["page", "failure", "page", "failure"]
     assert records[0]["fetched_at"].isoformat() == "2024-05-01T10:00:00+00:00"
     assert records[1]["reason"] == "bad_json" and records[1]["source"].endswith(":2")
@@ -106,7 +106,10 @@ def test_discover_inputs(tmp_path):
         ("dump", "jsonl"),
         ("page.html.gz", "html"),
     ]
-    assert sorted(skipped) == [str(tmp_path / "metadata.json"), str(tmp_path / "notes.pdf")]
+    assert sorted(skipped) == [
+        (str(tmp_path / "metadata.json"), "unknown_format"),
+        (str(tmp_path / "notes.pdf"), "unknown_format"),
+    ]
     with pytest.raises(io.UserError, match="input not found"):
         io.discover_inputs([str(tmp_path / "missing")])
     with pytest.raises(io.UserError, match="unknown input format"):
