@@ -168,7 +168,7 @@ def page_signals(
         "listing_path": float(bool(_LISTING_PATH.search(path.path)) or "page=" in path.query),
         "product_path": float(bool(_PRODUCT_PATH.search(path.path))),
         "forum_url": float(bool(_FORUM_URL.search((path.hostname or "") + path.path))),
-        "linked_images": math.log1p(float(_LINKED_IMAGES(tree))),  # type: ignore[arg-type]
+        "linked_images": math.log1p(float(_LINKED_IMAGES(tree))),
     }
 
 
