@@ -1,15 +1,16 @@
 """Deduplication quality and cost on a labelled set built from the extraction benchmark.
 
-    .venv/bin/python bench/dedup.py [--corpus DIR]
+    .venv/bin/python bench/dedup.py [--corpus DIR] [--sweep THRESHOLD ...]
 
 The set (bench/labelled.py) holds every benchmark article on made-up news sites with furniture,
-plus exact, near, recaptured, AMP and doubled copies, and follow-ups that are not copies. It is
-archived over two nights (the originals and half the copies, then the rest), so copies are found
-within a run and across runs. Printed: pairwise precision and recall of the duplicate clusters,
-follow-ups merged with anything, the share of furniture lines left in bodies, the share of true
-body paragraphs kept, bodies with a paragraph twice, the time of the dedup stage against the
-extraction stage on the benchmark's own pages, and the size of the signature index per archived
-article.
+plus exact, near, recaptured, AMP and doubled copies, a desk's trimmed, re-leded and edited
+copies, and follow-ups that are not copies. It is archived over two nights (the originals and
+half the copies, then the rest), so copies are found within a run and across runs. Printed:
+pairwise precision and recall of the duplicate clusters, overall and per kind of copy, the
+containment recorded for each kind's copies, follow-ups merged with anything, the share of
+furniture lines left in bodies, the share of true body paragraphs kept, bodies with a paragraph
+twice, the time of the dedup stage against the extraction stage on the benchmark's own pages,
+and the size of the signature index per archived article.
 """
 
 import argparse
@@ -23,6 +24,7 @@ from collections import Counter, defaultdict
 from datetime import UTC, datetime
 from itertools import combinations
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -76,7 +78,14 @@ def archive_nights(
     shard each); return the warehouse and the page of each source."""
     originals = [p for p in pages if p.kind == "original"]
     copies = [p for p in pages if p.kind != "original"]
-    nights = [originals + copies[::2], copies[1::2]]
+    # Which night a copy comes in follows from the copy, not from its place in `pages`: the
+    # same set in another order is the same two nights, each in another file order.
+    ranked = sorted(range(len(copies)), key=lambda i: (copies[i].url, copies[i].fetched_at))
+    later = set(ranked[1::2])
+    nights = [
+        originals + [c for i, c in enumerate(copies) if i not in later],
+        [c for i, c in enumerate(copies) if i in later],
+    ]
     warehouse = root / "warehouse"
     by_source = {}
     for night, batch in enumerate(nights, start=1):
@@ -98,21 +107,41 @@ def archive_nights(
     return warehouse, by_source
 
 
+def _pairs(labels: dict[str, str]) -> set[tuple[str, str]]:
+    """Every pair of items with the same label."""
+    groups = defaultdict(list)
+    for item, label in labels.items():
+        groups[label].append(item)
+    return {(a, b) for g in groups.values() for a, b in combinations(sorted(g), 2)}
+
+
 def pair_scores(truth: dict[str, str], found: dict[str, str]) -> tuple[float, float]:
     """Pairwise precision and recall of `found` clusters against `truth` (item -> cluster)."""
 
-    def pairs(labels: dict[str, str]) -> set[tuple[str, str]]:
-        groups = defaultdict(list)
-        for item, label in labels.items():
-            groups[label].append(item)
-        return {(a, b) for g in groups.values() for a, b in combinations(sorted(g), 2)}
-
-    true_pairs, found_pairs = pairs(truth), pairs(found)
+    true_pairs, found_pairs = _pairs(truth), _pairs(found)
     hits = len(true_pairs & found_pairs)
     return hits / max(len(found_pairs), 1), hits / max(len(true_pairs), 1)
 
 
-def quality(warehouse: Path, by_source: dict[str, Page]) -> dict[str, float]:
+def kind_scores(
+    truth: dict[str, str], found: dict[str, str], kind_of: dict[str, str]
+) -> dict[str, tuple[float, float, int]]:
+    """Per kind of page: pairwise (precision, recall, true pairs) over the pairs that hold a
+    page of that kind. Originals are the other side of every copy's pair, so not a kind here."""
+
+    true_pairs, found_pairs = _pairs(truth), _pairs(found)
+    scores = {}
+    for kind in sorted(set(kind_of.values()) - {"original", "followup"}):
+        true_k = {p for p in true_pairs if kind in (kind_of[p[0]], kind_of[p[1]])}
+        found_k = {p for p in found_pairs if kind in (kind_of[p[0]], kind_of[p[1]])}
+        hits = len(true_k & found_k)
+        scores[kind] = (hits / max(len(found_k), 1), hits / max(len(true_k), 1), len(true_k))
+    return scores
+
+
+def quality(warehouse: Path, by_source: dict[str, Page]) -> dict[str, Any]:
+    """The scores of an archived labelled set (see the module docstring); "per kind" maps each
+    kind of copy to its pairwise (precision, recall, true pairs)."""
     with duckdb.connect(str(Layout(warehouse).database), read_only=True) as db:
         pages = db.execute("SELECT source, status, article_id FROM pages").fetchall()
         bodies = dict(db.execute("SELECT article_id, body FROM articles").fetchall())
@@ -124,6 +153,7 @@ def quality(warehouse: Path, by_source: dict[str, Page]) -> dict[str, float]:
         if status == "article":
             survivor_of[source] = article_id
     precision, recall = pair_scores(truth, found)
+    per_kind = kind_scores(truth, found, {s: by_source[s].kind for s in truth})
     followups = [s for s, p in by_source.items() if p.kind == "followup"]
     merged = sum(sum(found[f] == found[o] for o in found if o != f) > 0 for f in followups)
     furniture_total = furniture_left = body_total = body_kept = doubled = 0
@@ -153,7 +183,31 @@ def quality(warehouse: Path, by_source: dict[str, Page]) -> dict[str, float]:
         "furniture left": furniture_left / max(furniture_total, 1),
         "body kept": body_kept / max(body_total, 1),
         "bodies with a paragraph twice": doubled,
+        "per kind": per_kind,
     }
+
+
+def copy_shares(warehouse: Path, by_source: dict[str, Page]) -> dict[str, list[float]]:
+    """Per kind of page, the containment recorded for each page dropped as a copy."""
+    with duckdb.connect(str(Layout(warehouse).database), read_only=True) as db:
+        rows = db.execute(
+            "SELECT source, containment FROM pages WHERE status = 'duplicate'"
+        ).fetchall()
+    shares: dict[str, list[float]] = defaultdict(list)
+    for source, share in rows:
+        shares[by_source[source].kind].append(share)
+    return shares
+
+
+def print_scores(scores: dict[str, Any]) -> None:
+    for name, value in scores.items():
+        if name == "per kind":
+            for kind, (precision, recall, pairs) in value.items():
+                print(f"  {kind:30}precision {precision:.4f}  recall {recall:.4f}  ({pairs} pairs)")
+        elif isinstance(value, float):
+            print(f"{name:32}{value:10.4f}")
+        else:
+            print(f"{name:32}{value:10d}")
 
 
 def stage_times(pages: list[Page], root: Path) -> dict[str, float]:
@@ -228,6 +282,13 @@ def index_size(warehouse: Path) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument(
+        "--sweep",
+        type=float,
+        nargs="*",
+        default=[],
+        help="also archive the set with each of these [dedup] containment_threshold values",
+    )
     args = parser.parse_args()
     bodies, real_pages = load_corpus(args.corpus)
     pages = build(bodies)
@@ -237,12 +298,26 @@ def main() -> None:
     print(f"labelled set: {len(pages)} pages ({', '.join(f'{k} {v}' for k, v in kinds.items())})")
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
+        for number, threshold in enumerate(args.sweep):
+            (root / f"sweep-{number}").mkdir()
+            config = DedupConfig(containment_threshold=threshold)
+            swept, sources = archive_nights(pages, root / f"sweep-{number}", dedup=config)
+            print(f"containment_threshold {threshold}:")
+            print_scores(quality(swept, sources))
         warehouse, by_source = archive_nights(pages, root)
         scores = quality(warehouse, by_source)
+        shares = copy_shares(warehouse, by_source)
         index = index_size(warehouse)
         times = stage_times(real_pages, root)
-    for name, value in scores.items():
-        print(f"{name:32}{value:10.4f}" if isinstance(value, float) else f"{name:32}{value:10d}")
+    print(f"defaults (containment_threshold {DedupConfig().containment_threshold}):")
+    print_scores(scores)
+    for kind, values in sorted(shares.items()):
+        values = sorted(v for v in values if v is not None)
+        if values:
+            print(
+                f"  containment of {kind} copies found: min {values[0]:.2f},"
+                f" median {values[len(values) // 2]:.2f} ({len(values)})"
+            )
     dedup = times["sketching"] + times["deciding"]
     print(
         f"{'dedup / extraction time':32}{dedup / times['extraction']:10.4f}"

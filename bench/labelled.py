@@ -13,8 +13,17 @@ that news archives are full of, each labelled with the original it copies:
 - amp:        the AMP twin of a page, in a bare template;
 - twice:      a capture with the body repeated inside the page;
 
-and pages that are *not* copies: follow-ups that reuse the first two paragraphs of an original
-and go on with other text. Everything is seeded, so the set is the same on every run.
+and the copies a news desk makes of a wire story, on another site:
+
+- trimmed:    the first half or two thirds of the story, a new dateline, an editor's line;
+- releded:    the first paragraph rewritten (a new lede with a dateline), the rest as it was;
+- edited:     a dateline, one paragraph from the middle dropped, a few words changed;
+
+and pages that are *not* copies: follow-ups that reuse the opening paragraphs of an original
+(the first two, or the first one to three) and go on with text of their own (another story's
+paragraphs with their words reversed, so that no other page has them). Everything is seeded, so
+the set is the same on every run; the desk's copies and the second kind of follow-up come from
+a generator of their own, so the pages of the other kinds do not depend on them.
 """
 
 import html
@@ -41,6 +50,13 @@ ERROR_HEADER = [
     "Error! We're sorry, but the page you were looking for doesn't exist.",
 ]
 DATELINES = ["WASHINGTON (Wire) —", "LONDON (Wire) —", "NEW YORK (Wire) —", "PARIS (Wire) —"]
+EDITOR_LINES = [
+    "Reporting by {a}; editing by {b}",
+    "Additional reporting by {a}. Edited by {b}.",
+    "This story has been shortened. Writing by {a}; editing by {b}",
+    "({a} reported from the scene; {b} edited this version.)",
+]
+NAMES = ["Ana Ruiz", "Tom Okafor", "Mei Lin", "Jonas Berg", "Priya Nair", "Sam Cole"]
 SWAPS = ["reportedly", "allegedly", "recently", "notably", "officially"]
 START = datetime(2024, 3, 1, 6, 0, tzinfo=UTC)
 
@@ -54,7 +70,8 @@ class Page:
     html: str
     fetched_at: datetime
     cluster: str  # the original's key: pages with the same cluster are copies
-    kind: str  # original | exact | near | recapture | amp | twice | followup
+    kind: str  # original | exact | near | recapture | amp | twice | trimmed | releded | edited
+    # | followup
     body: list[str]  # the paragraphs a perfect pipeline would keep
     furniture: list[str] = field(default_factory=list)  # lines of site furniture on the page
 
@@ -147,18 +164,56 @@ def _slug(text: str) -> str:
     return "-".join("".join(c for c in w.lower() if c.isalnum()) for w in text.split()[:6])
 
 
+def _swap_words(paragraphs: list[str], count: int, rng: random.Random) -> None:
+    """Change `count` words (never a paragraph's first) of paragraphs picked at random."""
+    for _ in range(count):
+        index = rng.randrange(len(paragraphs))
+        words = paragraphs[index].split()
+        if len(words) > 3:
+            words[rng.randrange(1, len(words))] = rng.choice(SWAPS)
+            paragraphs[index] = " ".join(words)
+
+
 def _edit(paragraphs: list[str], rng: random.Random) -> list[str]:
     """A syndicated copy's small edits: a dateline, two words changed, a long tail trimmed."""
     edited = list(paragraphs)
     edited[0] = f"{rng.choice(DATELINES)} {edited[0]}"
-    for _ in range(2):
-        index = rng.randrange(len(edited))
-        words = edited[index].split()
-        if len(words) > 3:
-            words[rng.randrange(1, len(words))] = rng.choice(SWAPS)
-            edited[index] = " ".join(words)
+    _swap_words(edited, 2, rng)
     if len(edited) >= 10:
         edited = edited[:-1]
+    return edited
+
+
+def _new_text(paragraphs: list[str]) -> list[str]:
+    """Text no other page has, with the words and paragraph lengths of real text: each
+    paragraph's words in reverse order (so no shingle of it is on another page)."""
+    return [" ".join(p.split()[::-1]) for p in paragraphs]
+
+
+def _trim(paragraphs: list[str], rng: random.Random) -> list[str]:
+    """A wire story cut to its first half or two thirds, with a dateline and an editor's line."""
+    share = rng.choice((1 / 2, 2 / 3))
+    kept = paragraphs[: max(2, round(len(paragraphs) * share))]
+    line = rng.choice(EDITOR_LINES).format(a=rng.choice(NAMES), b=rng.choice(NAMES))
+    return [f"{rng.choice(DATELINES)} {kept[0]}", *kept[1:], line]
+
+
+def _relede(paragraphs: list[str], donor: list[str], rng: random.Random) -> list[str]:
+    """The story under a new lede: its first paragraph replaced by as many words of new text."""
+    size = max(len(paragraphs[0].split()), 12)
+    words = " ".join(_new_text(donor)).split()
+    start = rng.randrange(max(len(words) - size, 1))
+    lede = " ".join(words[start : start + size])
+    return [f"{rng.choice(DATELINES)} {lede}", *paragraphs[1:]]
+
+
+def _desk_edit(paragraphs: list[str], rng: random.Random) -> list[str]:
+    """A dateline, one paragraph from the middle dropped and four words changed."""
+    edited = list(paragraphs)
+    if len(edited) >= 4:
+        del edited[rng.randrange(1, len(edited) - 1)]
+    edited[0] = f"{rng.choice(DATELINES)} {edited[0]}"
+    _swap_words(edited, 4, rng)
     return edited
 
 
@@ -214,10 +269,44 @@ def build(bodies: dict[str, str], seed: int = 7) -> list[Page]:
             else:
                 donor = _paragraphs(bodies[shuffled[(cursor + offset + 97) % len(shuffled)]])
                 rest = donor[len(donor) // 2 :] or donor
-                followup = paragraphs[:2] + rest[::-1]
+                followup = paragraphs[:2] + _new_text(rest[::-1])
                 ftitle = f"Follow-up: {title}"
                 add(f"followup-{key}", home, f"https://{home}/news/{_slug(ftitle)}-{number}-f",
                     ftitle, followup, later, kind)  # fmt: skip
+        cursor += count
+
+    # The desk's copies, from a generator of their own (the pages above stay as they were).
+    desk = random.Random(seed + 1)
+    ordered = list(keys)
+    desk.shuffle(ordered)
+    long_enough = [k for k in ordered if len(originals[k].body) >= 4]
+    desk_shares = {"trimmed": 30, "releded": 25, "edited": 25, "followup": 20}
+    cursor = 0
+    for kind, share in desk_shares.items():
+        count = max(1, round(len(keys) * share / 181))
+        for offset in range(count):
+            key = long_enough[(cursor + offset) % len(long_enough)]
+            original = originals[key]
+            paragraphs, number = original.body, keys.index(key)
+            title = _title(paragraphs)
+            later = original.fetched_at + timedelta(days=1, hours=desk.randrange(24))
+            home = original.site
+            other = SITES[(SITES.index(home) + 1 + desk.randrange(len(SITES) - 1)) % len(SITES)]
+            donor_key = ordered[(cursor + offset + 53) % len(ordered)]
+            donor = _paragraphs(bodies[donor_key]) if donor_key != key else ["No news today."]
+            url = f"https://{other}/{kind}/{_slug(title)}-{number}"
+            if kind == "trimmed":
+                add(key, other, url, title, _trim(paragraphs, desk), later, kind)
+            elif kind == "releded":
+                add(key, other, url, title, _relede(paragraphs, donor, desk), later, kind)
+            elif kind == "edited":
+                add(key, other, url, title, _desk_edit(paragraphs, desk), later, kind)
+            else:  # a follow-up: the opening one to three paragraphs, then two to six new ones
+                reused = paragraphs[: desk.randint(1, 3)]
+                new = _new_text(donor[: desk.randint(2, 6)])
+                ftitle = f"Update: {title}"
+                add(f"update-{key}", home, f"https://{home}/news/{_slug(ftitle)}-{number}-u",
+                    ftitle, reused + new, later, kind)  # fmt: skip
         cursor += count
     return pages
 

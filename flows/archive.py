@@ -74,6 +74,7 @@ def _run_row(
         "duplicates": totals.get("duplicates", 0),
         "exact_duplicates": totals.get("exact_duplicates", 0),
         "near_duplicates": totals.get("near_duplicates", 0),
+        "contained_copies": totals.get("contained_copies", 0),
         "boilerplate_paragraphs": totals.get("boilerplate_paragraphs", 0),
         "articles_recleaned": totals.get("articles_recleaned", 0),
         "reused_paragraphs": totals.get("reused_paragraphs", 0),

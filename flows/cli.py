@@ -68,7 +68,8 @@ def _summary(result: dict[str, Any], seconds: float) -> Table:
     table.add_row(
         "duplicates",
         f"{result.get('duplicates', 0)} (exact {result.get('exact_duplicates', 0)}, "
-        f"near {result.get('near_duplicates', 0)})",
+        f"near {result.get('near_duplicates', 0)}, "
+        f"contained {result.get('contained_copies', 0)})",
     )
     table.add_row(
         "site furniture",

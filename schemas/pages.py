@@ -21,6 +21,8 @@ PAGES = with_version(
         pa.field("page_type", pa.string()),
         pa.field("article_id", pa.string()),  # the article this page became or duplicates
         pa.field("similarity", pa.float32()),  # to article_id, for duplicates
+        # for duplicates: the share of the page's kept words found in article_id's paragraphs
+        pa.field("containment", pa.float32()),
         pa.field("run_id", pa.string(), nullable=False),
     ],
     "pages",

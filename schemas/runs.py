@@ -17,9 +17,10 @@ RUNS = with_version(
         pa.field("pages_known", pa.int64(), nullable=False),  # already in the archive
         pa.field("records_skipped", pa.int64(), nullable=False),  # requests, non-HTML, ...
         pa.field("articles_added", pa.int64(), nullable=False),
-        pa.field("duplicates", pa.int64(), nullable=False),  # exact + near
+        pa.field("duplicates", pa.int64(), nullable=False),  # exact + near + contained
         pa.field("exact_duplicates", pa.int64(), nullable=False),
         pa.field("near_duplicates", pa.int64(), nullable=False),
+        pa.field("contained_copies", pa.int64()),  # null for runs before it was counted
         pa.field("boilerplate_paragraphs", pa.int64(), nullable=False),  # site furniture marked
         pa.field("articles_recleaned", pa.int64(), nullable=False),  # older bodies re-cleaned
         pa.field("reused_paragraphs", pa.int64(), nullable=False),  # seen in earlier articles

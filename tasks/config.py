@@ -78,6 +78,16 @@ class DedupConfig(_Frozen):
         description="weight of missed pairs against extra candidates when datasketch picks the"
         " LSH bands; candidates are confirmed by their Jaccard, so extras cost only time",
     )
+    containment_threshold: float = Field(
+        0.8,
+        gt=0,
+        le=1,
+        description="share of an article's kept words found in one earlier story that makes it"
+        " a copy of that story (a trimmed, re-leded or edited copy); 1: only copies wholly in it",
+    )
+    containment_min_paragraphs: int = Field(
+        2, ge=1, description="... in at least this many of its tracked paragraphs"
+    )
     paragraph_shingle_words: int = Field(3, ge=1)
     paragraph_num_perm: int = Field(64, ge=16, le=1024)
     paragraph_threshold: float = Field(

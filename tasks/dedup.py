@@ -7,10 +7,12 @@ Survivor rule. Articles are ranked: those already archived first, then new ones 
 (capture time), then published_at (earliest first, unknown last), then article_id. New articles
 are visited in that order; an article whose MinHash similarity to an earlier survivor reaches the
 threshold is a copy of the most similar such survivor (ties go to the higher rank), otherwise it
-is a survivor itself. The input's file order never enters the ranking.
+is a survivor itself. The input's file order never enters the ranking. Then the survivors are
+visited again in that order: one most of whose words are in an earlier survivor's paragraphs
+(containment, see contained_copies) is a copy of it too.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -26,7 +28,7 @@ from tasks.config import DedupConfig
 from tasks.ids import text_hash
 from tasks.minhash import Scheme, band_keys, similarity, to_minhash
 
-EXACT, NEAR = "exact_duplicate", "near_duplicate"
+EXACT, NEAR, CONTAINED = "exact_duplicate", "near_duplicate", "contained_copy"
 COPY = "duplicate"  # status of a copy page's paragraphs: evidence, in no body
 SITE_BOILERPLATE = "site_boilerplate"
 _LAST = "9999"
@@ -178,6 +180,17 @@ class BandIndex:
         owners = (order // bands).astype(np.int32)
         self._parts.append((rows.drop_columns(list(self._DERIVED)), keys[order], owners))
 
+    def minhash_of(self, article_ids: set[str]) -> pa.Table:
+        """article_id and minhash of the indexed rows of `article_ids`."""
+        wanted = pa.array(sorted(article_ids), pa.string())
+        found = [
+            rows.select(["article_id", "minhash"]).filter(pc.is_in(rows["article_id"], wanted))
+            for rows, _, _ in self._parts
+        ]
+        return pa.concat_tables(
+            [SIGNATURES.empty_table().select(["article_id", "minhash"]), *found]
+        )
+
     def sharing_a_band(self, wanted: np.ndarray) -> pa.Table:
         """The indexed rows that have any of the sorted band keys `wanted` (see query_keys)."""
         found = [SIGNATURES.empty_table()]
@@ -204,11 +217,12 @@ class Copy:
     """A new article found to be a copy of a survivor."""
 
     survivor: str
-    similarity: float
-    reason: str  # EXACT or NEAR
+    similarity: float  # estimated Jaccard similarity of the two bodies
+    reason: str  # EXACT, NEAR or CONTAINED
+    containment: float | None = None  # share of the copy's kept words found in the survivor
 
 
-def _rank(first_seen: datetime, published: datetime | None, article_id: str) -> tuple:
+def survivor_rank(first_seen: datetime, published: datetime | None, article_id: str) -> tuple:
     return (first_seen.isoformat(), published.isoformat() if published else _LAST, article_id)
 
 
@@ -235,7 +249,9 @@ def find_copies(
         index.insert(row["article_id"], to_minhash(matrix, scheme))
     new_rows = new.to_pylist()
     new_rows.sort(
-        key=lambda r: _rank(r["first_seen_at"], published.get(r["article_id"]), r["article_id"])
+        key=lambda r: survivor_rank(
+            r["first_seen_at"], published.get(r["article_id"]), r["article_id"]
+        )
     )
     copies: dict[str, Copy] = {}
     for order, (row, matrix) in enumerate(zip(new_rows, _matrix_rows(new_rows), strict=True)):
@@ -283,10 +299,12 @@ def as_copy_paragraphs(paragraphs: pa.Table, copies: dict[str, Copy]) -> pa.Tabl
 
 
 def tracked_paragraphs(paragraphs: pa.Table) -> pa.Table:
-    """article_id, position, text_key and minhash of the kept paragraphs of articles that
-    carry their own signature (long enough to be followed across articles)."""
-    kept = _kept_rows(paragraphs, ["article_id", "position", "text_key", "minhash"])
-    return kept.filter(pc.and_(pc.is_valid(kept["minhash"]), pc.is_valid(kept["article_id"])))
+    """article_id, position, text_key, minhash and size (characters of text) of the kept
+    paragraphs of articles that carry their own signature (long enough to be followed across
+    articles)."""
+    kept = _kept_rows(paragraphs, ["article_id", "position", "text_key", "minhash", "text"])
+    kept = kept.filter(pc.and_(pc.is_valid(kept["minhash"]), pc.is_valid(kept["article_id"])))
+    return kept.append_column("size", pc.utf8_length(kept["text"])).drop_columns(["text"])
 
 
 def _ranks(table: pa.Table, keys: list[str]) -> np.ndarray:
@@ -348,41 +366,159 @@ def _agree(
     return confirmed
 
 
-def first_sightings(new: pa.Table, archived: pa.Table, scheme: Scheme) -> dict[tuple, str]:
+@dataclass(frozen=True)
+class ParagraphMatches:
+    """Near-identical paragraphs of different articles, as pairs of rows: row query[i] of the
+    new paragraph rows and row other[i] of `rows`, the archived rows followed by the new ones
+    (so new row q is rows row `archived + q`)."""
+
+    rows: pa.Table  # article_id and first_seen_at of the archived rows, then of the new ones
+    archived: int
+    query: np.ndarray
+    other: np.ndarray
+
+
+def paragraph_matches(
+    new: pa.Table, archived: pa.Table, scheme: Scheme, indexed: np.ndarray | None = None
+) -> ParagraphMatches:
+    """Every pair of a new paragraph (a `signatures` row) and another article's paragraph,
+    archived or new, that share an LSH band and whose signatures reach the threshold.
+
+    New rows where `indexed` is False (paragraphs of a page already found to be a copy) are
+    matched but never matched against.
+    """
+    rows = pa.concat_tables([archived, new]).select(
+        ["article_id", "first_seen_at", "minhash", "bands"]
+    )
+    if len(new) == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return ParagraphMatches(
+            rows.select(["article_id", "first_seen_at"]), len(archived), empty, empty
+        )
+    pairs = band_pairs(new, rows, scheme)
+    query, other = pairs[:, 0], pairs[:, 1]
+    codes = pc.dictionary_encode(rows["article_id"]).combine_chunks().indices.to_numpy()
+    keep = codes[other] != codes[query + len(archived)]
+    if indexed is not None:
+        keep &= np.concatenate([np.ones(len(archived), dtype=bool), indexed])[other]
+    query, other = query[keep], other[keep]
+    confirmed = _agree(signature_matrix(rows), query + len(archived), other, scheme)
+    return ParagraphMatches(
+        rows.select(["article_id", "first_seen_at"]),
+        len(archived),
+        query[confirmed],
+        other[confirmed],
+    )
+
+
+def first_sightings(
+    new: pa.Table, archived: pa.Table, scheme: Scheme, matches: ParagraphMatches | None = None
+) -> dict[tuple, str]:
     """Map (article_id, position) of new paragraphs to the earliest other article that had a
     near-identical paragraph: an archived one, or a new one first seen earlier in this run.
 
-    Earlier means archived before new, then by first_seen_at, then by article_id.
+    Earlier means archived before new, then by first_seen_at, then by article_id. `matches`
+    are those of paragraph_matches(new, archived), when already found.
     """
     if len(new) == 0:
         return {}
-    both = pa.concat_tables([archived, new]).select(
-        ["article_id", "first_seen_at", "minhash", "bands"]
-    )
-    is_new = np.arange(len(both)) >= len(archived)
+    if matches is None:
+        matches = paragraph_matches(new, archived, scheme)
+    rows = matches.rows
+    is_new = np.arange(len(rows)) >= matches.archived
     ranks = _ranks(
-        both.append_column("is_new", pa.array(is_new)),
-        ["is_new", "first_seen_at", "article_id"],
+        rows.append_column("is_new", pa.array(is_new)), ["is_new", "first_seen_at", "article_id"]
     )
-    pairs = band_pairs(new, both, scheme)
-    query, other = pairs[:, 0], pairs[:, 1]
-    mine = query + len(archived)
-    article_codes = pc.dictionary_encode(both["article_id"]).combine_chunks().indices.to_numpy()
-    keep = (article_codes[other] != article_codes[mine]) & (ranks[other] < ranks[mine])
-    query, other = query[keep], other[keep]
-    confirmed = _agree(signature_matrix(both), query + len(archived), other, scheme)
-    query, other = query[confirmed], other[confirmed]
+    query, other = matches.query, matches.other
+    earlier = ranks[other] < ranks[query + matches.archived]
+    query, other = query[earlier], other[earlier]
     # The earliest other row per query: sort by (query, rank of the other), take each first.
     order = np.lexsort((ranks[other], query))
     query, other = query[order], other[order]
     first = np.r_[True, query[1:] != query[:-1]] if len(query) else np.zeros(0, dtype=bool)
-    articles = both["article_id"]
+    articles = rows["article_id"]
     positions = new["position"].to_pylist()
     new_articles = new["article_id"].to_pylist()
     return {
         (new_articles[q], positions[q]): articles[o].as_py()
         for q, o in zip(query[first].tolist(), other[first].tolist(), strict=True)
     }
+
+
+def leaving_out(matches: ParagraphMatches, article_ids: set[str]) -> ParagraphMatches:
+    """`matches` without the pairs that have a paragraph of `article_ids` on either side."""
+    gone = pc.fill_null(
+        pc.is_in(matches.rows["article_id"], pa.array(sorted(article_ids), pa.string())), False
+    ).to_numpy(zero_copy_only=False)
+    keep = ~gone[matches.query + matches.archived] & ~gone[matches.other]
+    return replace(matches, query=matches.query[keep], other=matches.other[keep])
+
+
+def shared_text(
+    matches: ParagraphMatches, sizes: np.ndarray
+) -> dict[tuple[str, str], tuple[int, int]]:
+    """For each (new article, other article) with near-identical paragraphs: how much of the
+    new article's text is in the other (`sizes` gives each new row's characters), and in how
+    many of its paragraphs. A paragraph found several times in the other counts once."""
+    if len(matches.query) == 0:
+        return {}
+    codes = pc.dictionary_encode(matches.rows["article_id"]).combine_chunks()
+    code_of = codes.indices.to_numpy()
+    owner = code_of[matches.query + matches.archived].astype(np.int64)
+    other = code_of[matches.other].astype(np.int64)
+    distinct = np.unique(np.column_stack([owner, other, matches.query]), axis=0)
+    pair_codes = distinct[:, 0] * len(codes.dictionary) + distinct[:, 1]
+    unique_pairs, inverse = np.unique(pair_codes, return_inverse=True)
+    totals = np.bincount(inverse, weights=sizes[distinct[:, 2]]).astype(np.int64)
+    counts = np.bincount(inverse)
+    names = codes.dictionary.to_pylist()
+    size = len(names)
+    return {
+        (names[code // size], names[code % size]): (int(total), int(count))
+        for code, total, count in zip(
+            unique_pairs.tolist(), totals.tolist(), counts.tolist(), strict=True
+        )
+    }
+
+
+def contained_copies(
+    shared: dict[tuple[str, str], tuple[int, int]],
+    sizes: dict[str, int],
+    order: list[str],
+    config: DedupConfig,
+) -> dict[str, tuple[str, float]]:
+    """Map each new article most of whose text is in one earlier story to that story, with
+    the share: a trimmed, re-leded or edited copy that whole-body Jaccard misses.
+
+    `shared` is shared_text's answer, `sizes` the characters of each new article's tracked
+    paragraphs (kept, of paragraph_min_words or more: the text that can be found elsewhere;
+    a dateline or an editor's line counts for nothing either way), `order` the new articles in
+    the survivor rule's order (module docstring). An article is a copy of another when at
+    least `containment_threshold` of that text, in at least `containment_min_paragraphs`
+    paragraphs, is found in it, and that other is archived or a
+    new survivor that ranks before it; the highest share wins, then the earlier story (archived
+    ones by id). The test looks at the new article's text only, so a follow-up that opens with
+    an earlier story's paragraphs and goes on with its own is no copy, however short that story
+    was.
+    """
+    rank = {article: n for n, article in enumerate(order)}
+    candidates: dict[str, list[tuple[float, int, str]]] = {}
+    for (article, other), (found_size, paragraphs) in shared.items():
+        total = sizes.get(article, 0)
+        if article not in rank or not total or paragraphs < config.containment_min_paragraphs:
+            continue
+        share = min(found_size / total, 1.0)
+        if share >= config.containment_threshold:
+            # Archived stories (not in `order`) rank before every new one.
+            candidates.setdefault(article, []).append((-share, rank.get(other, -1), other))
+    found: dict[str, tuple[str, float]] = {}
+    for article in sorted(candidates, key=rank.__getitem__):
+        mine = rank[article]
+        usable = [c for c in candidates[article] if c[1] < mine and c[2] not in found]
+        if usable:
+            share, _, survivor = min(usable)
+            found[article] = (survivor, -share)
+    return found
 
 
 # --- site furniture ------------------------------------------------------------------------

@@ -9,10 +9,12 @@ import ctypes
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from prefect import get_run_logger, task
@@ -23,7 +25,7 @@ from tasks import dedup, io
 from tasks.columns import listed, only, update_where, without
 from tasks.config import DedupConfig
 from tasks.layout import Layout
-from tasks.minhash import Scheme, article_scheme, paragraph_scheme
+from tasks.minhash import Scheme, article_scheme, paragraph_scheme, similarity
 
 
 def colliding_pages(pages_by_shard: dict[str, list[str]]) -> dict[str, set[str]]:
@@ -51,6 +53,7 @@ def mark_copies(pages: pa.Table, copies: dict[str, dedup.Copy]) -> pa.Table:
             "reason": pa.array([c.reason if c else None for c in found], pa.string()),
             "article_id": pa.array([c.survivor if c else None for c in found], pa.string()),
             "similarity": pa.array([c.similarity if c else None for c in found], pa.float32()),
+            "containment": pa.array([c.containment if c else None for c in found], pa.float32()),
         },
     )
 
@@ -128,6 +131,25 @@ class Archive:
             found.append(self.night.index[whole].sharing_a_band(keys))
         return pa.concat_tables([SIGNATURES.empty_table(), *found])
 
+    def body_minhash(self, article_ids: set[str]) -> pa.Table:
+        """article_id and whole-body minhash of archived `article_ids`."""
+        if not article_ids:
+            return SIGNATURES.empty_table().select(["article_id", "minhash"])
+        wanted = pa.array(sorted(article_ids), pa.string())
+
+        def keep(rows: pa.Table) -> pa.Table:
+            mine = pc.and_(pc.is_null(rows["position"]), pc.is_in(rows["article_id"], wanted))
+            return rows.filter(mine).select(["article_id", "minhash"])
+
+        files = self.files("signatures", self.night.shards if self.night else None)
+        columns = ["article_id", "position", "minhash"]
+        found = [t for _, t in io.scan(files, SIGNATURES, columns, keep)]
+        if self.night:
+            found.append(self.night.index[True].minhash_of(article_ids))
+        return pa.concat_tables(
+            [SIGNATURES.empty_table().select(["article_id", "minhash"]), *found]
+        )
+
     def paragraphs_of(
         self, sites: set[str], columns: list[str], before_tonight: bool = False
     ) -> Iterator[tuple[Path, pa.Table]]:
@@ -191,6 +213,9 @@ class _Copies:
         )
         self.found: dict[str, dedup.Copy] = {}
         self.copy_paragraphs: list[pa.Table] = []
+        # The copies' articles and kept paragraphs as they were found, to measure containment.
+        self.copy_articles: list[pa.Table] = [articles.slice(0, 0)]
+        self.copy_kept: list[pa.Table] = []
 
     def split(self, articles: pa.Table, paragraphs: pa.Table) -> tuple[pa.Table, pa.Table]:
         """Find copies among `articles` (against the archive and each other); return the
@@ -198,8 +223,16 @@ class _Copies:
         signed = _article_signatures(articles, paragraphs, self.scheme)
         candidates = self.archive.signatures_like(signed, self.scheme, whole=True)
         found = dedup.find_copies(signed, self.published, candidates, self.scheme)
+        return self.set_aside(articles, paragraphs, found)
+
+    def set_aside(
+        self, articles: pa.Table, paragraphs: pa.Table, found: dict[str, dedup.Copy]
+    ) -> tuple[pa.Table, pa.Table]:
+        """Hold the `found` copies and their paragraphs as evidence; return the others."""
         self.found.update(found)
         copied = only(paragraphs, "article_id", set(found))
+        self.copy_articles.append(only(articles, "article_id", set(found)))
+        self.copy_kept.append(copied)
         self.copy_paragraphs.append(dedup.as_copy_paragraphs(copied, found))
         return without(articles, "article_id", set(found)), without(
             paragraphs, "article_id", set(found)
@@ -207,6 +240,49 @@ class _Copies:
 
     def paragraphs(self) -> pa.Table:
         return pa.concat_tables(self.copy_paragraphs)
+
+    def measure_containment(
+        self, shared: dict[tuple[str, str], tuple[int, int]], sizes: dict[str, int]
+    ) -> None:
+        """Fill in each copy found so far the share of its text found in its survivor (see
+        dedup.contained_copies; a copy with no tracked paragraph has none)."""
+        for article_id, copy in self.found.items():
+            if copy.containment is not None or (
+                copy.reason != dedup.EXACT and not sizes.get(article_id)
+            ):
+                continue
+            found, _ = shared.get((article_id, copy.survivor), (0, 0))
+            share = 1.0 if copy.reason == dedup.EXACT else found / sizes[article_id]
+            self.found[article_id] = replace(copy, containment=min(share, 1.0))
+
+    def order(self, articles: pa.Table) -> list[str]:
+        """The ids of `articles` in the survivor rule's order (tasks/dedup.py)."""
+        rows = zip(
+            articles["first_seen_at"].to_pylist(), articles["article_id"].to_pylist(), strict=True
+        )
+        ranked = sorted((dedup.survivor_rank(t, self.published.get(a), a), a) for t, a in rows)
+        return [a for _, a in ranked]
+
+
+def _contained_copies(
+    archive: Archive, signed: pa.Table, contained: dict[str, tuple[str, float]]
+) -> dict[str, dedup.Copy]:
+    """The `contained` copies (copy -> survivor, containment) as Copy records, with the
+    estimated Jaccard similarity of the two bodies: the survivor's signature is tonight's or
+    the archive's."""
+    ids = pa.array(sorted({s for s, _ in contained.values()} | set(contained)), pa.string())
+    known = signed.select(["article_id", "minhash"]).filter(pc.is_in(signed["article_id"], ids))
+    archived = archive.body_minhash(set(ids.to_pylist()) - set(known["article_id"].to_pylist()))
+    rows = pa.concat_tables([known, archived])
+    signature = {
+        a: np.frombuffer(m, dtype="<u4")
+        for a, m in zip(rows["article_id"].to_pylist(), rows["minhash"].to_pylist(), strict=True)
+    }
+    found = {}
+    for copy, (survivor, share) in contained.items():
+        jaccard = similarity(signature[copy], signature[survivor]) if survivor in signature else 0.0
+        found[copy] = dedup.Copy(survivor, jaccard, dedup.CONTAINED, share)
+    return found
 
 
 def _hollow(articles: pa.Table, paragraphs: pa.Table) -> tuple[pa.Table, pa.Table, set[str]]:
@@ -253,10 +329,38 @@ def decide(
         articles, paragraphs = copies.split(articles, paragraphs)
     signed = _article_signatures(articles, paragraphs, scheme)
 
+    # Paragraphs met before: in earlier stories (first sightings), and in such numbers that an
+    # article is a copy of one of them (containment), which whole-body Jaccard misses when a
+    # copy was trimmed or re-leded. The copies found so far are matched too, to measure them.
     pscheme = paragraph_scheme(config)
-    tracked = _paragraph_signatures(dedup.tracked_paragraphs(paragraphs), articles, pscheme)
+    mine = dedup.tracked_paragraphs(paragraphs)
+    tracked = _paragraph_signatures(mine, articles, pscheme)
+    copied_kept = dedup.tracked_paragraphs(
+        pa.concat_tables([paragraphs.slice(0, 0), *copies.copy_kept])
+    )
+    copied = _paragraph_signatures(copied_kept, pa.concat_tables(copies.copy_articles), pscheme)
+    queries = pa.concat_tables([tracked, copied])
+    archived = archive.signatures_like(queries, pscheme, whole=False)
+    matches = dedup.paragraph_matches(
+        queries, archived, pscheme, np.arange(len(queries)) < len(tracked)
+    )
+    sizes = pa.concat_tables(
+        [mine.select(["article_id", "size"]), copied_kept.select(["article_id", "size"])]
+    )
+    shared = dedup.shared_text(matches, sizes["size"].to_numpy())
+    per_article = sizes.group_by("article_id", use_threads=False).aggregate([("size", "sum")])
+    sizes_of = dict(
+        zip(per_article["article_id"].to_pylist(), per_article["size_sum"].to_pylist(), strict=True)
+    )
+    contained = dedup.contained_copies(shared, sizes_of, copies.order(articles), config)
+    copies.measure_containment(shared, sizes_of)
+    if contained:
+        found = _contained_copies(archive, signed, contained)
+        articles, paragraphs = copies.set_aside(articles, paragraphs, found)
+        signed = without(signed, "article_id", set(found))
+        tracked = without(tracked, "article_id", set(found))
     sightings = dedup.first_sightings(
-        tracked, archive.signatures_like(tracked, pscheme, whole=False), pscheme
+        queries, archived, pscheme, dedup.leaving_out(matches, set(copies.found))
     )
     paragraphs = pa.concat_tables(
         [dedup.set_first_seen(paragraphs, sightings), copies.paragraphs()]
@@ -269,6 +373,7 @@ def decide(
         "duplicates": len(copies_found),
         "exact_duplicates": reasons.count(dedup.EXACT),
         "near_duplicates": reasons.count(dedup.NEAR),
+        "contained_copies": reasons.count(dedup.CONTAINED),
         "boilerplate_paragraphs": pc.sum(pc.cast(marked, pa.int64())).as_py() or 0,
         "reused_paragraphs": len(sightings),
         # Counter corrections for pages the shard tasks counted as articles.

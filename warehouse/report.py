@@ -25,7 +25,8 @@ def run_report(database: Path, run_id: str) -> str:
         (run,) = _rows(
             db,
             "SELECT status, pages_read, pages_known, articles_added, exact_duplicates,"
-            " near_duplicates, boilerplate_paragraphs, articles_recleaned, reused_paragraphs,"
+            " near_duplicates, coalesce(contained_copies, 0), boilerplate_paragraphs,"
+            " articles_recleaned, reused_paragraphs,"
             " error_pages, not_articles, failed, pages_fetched, fetch_failed, fetch_seconds,"
             " extract_seconds, publish_seconds, seconds FROM runs WHERE run_id = ?",
             run_id,
@@ -52,16 +53,16 @@ def run_report(database: Path, run_id: str) -> str:
         )
     names = [
         "status", "pages read", "pages already archived", "articles added",
-        "exact duplicates", "near duplicates", "site furniture paragraphs",
+        "exact duplicates", "near duplicates", "contained copies", "site furniture paragraphs",
         "older articles re-cleaned", "reused paragraphs", "error pages", "not articles",
         "failed pages", "pages fetched", "fetches failed",
     ]  # fmt: skip
     counts = list(zip(names, run[: len(names)], strict=True))
     stages = [
-        ("fetch", f"{run[14]:.1f} s"),
-        ("extract", f"{run[15]:.1f} s"),
-        ("publish", f"{run[16]:.1f} s"),
-        ("whole run", f"{run[17]:.1f} s"),
+        ("fetch", f"{run[15]:.1f} s"),
+        ("extract", f"{run[16]:.1f} s"),
+        ("publish", f"{run[17]:.1f} s"),
+        ("whole run", f"{run[18]:.1f} s"),
     ]
     return "\n\n".join(
         [

@@ -4,6 +4,7 @@ import json
 import random
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
 import pyarrow as pa
 import pytest
 
@@ -181,6 +182,63 @@ def test_a_reused_paragraph_points_at_the_earliest_article_that_had_it(stories):
     found = dedup.first_sightings(new, archived, pscheme)
     assert found == {("later", 0): "old", ("sooner", 1): "old"}
     assert dedup.first_sightings(new, archived.slice(0, 0), pscheme) == {("later", 0): "sooner"}
+
+
+def paragraph_signatures(article: str, texts: list[str], when: datetime) -> pa.Table:
+    pscheme = paragraph_scheme(CONFIG)
+    items = [
+        {"article_id": article, "position": i, "first_seen_at": when, "text_hash": str(i)}
+        for i in range(len(texts))
+    ]
+    keys = pa.Table.from_pylist(items, schema=dedup.SIGNATURE_KEYS)
+    return dedup.signature_rows(keys, sign(texts, pscheme), pscheme)
+
+
+def test_containment_measures_how_much_of_a_new_story_is_in_each_other(stories):
+    story = stories[0]
+    trimmed = [f"LONDON (Wire) — {story[0]}", *story[1 : len(story) // 2]]
+    follow_up = [*story[:2], *stories[1][:4]]
+    archived = paragraph_signatures("original", story, DAY)
+    new = pa.concat_tables(
+        [
+            paragraph_signatures("trimmed", trimmed, DAY + timedelta(days=1)),
+            paragraph_signatures("follow-up", follow_up, DAY + timedelta(days=1)),
+        ]
+    )
+    sizes = np.array([len(t) for t in [*trimmed, *follow_up]])
+    matches = dedup.paragraph_matches(new, archived, paragraph_scheme(CONFIG))
+    shared = dedup.shared_text(matches, sizes)
+    assert shared[("trimmed", "original")] == (int(sizes[: len(trimmed)].sum()), len(trimmed))
+    assert shared[("follow-up", "original")] == (
+        len(story[0]) + len(story[1]),
+        2,
+    )
+    totals = {
+        "trimmed": int(sizes[: len(trimmed)].sum()),
+        "follow-up": int(sizes[len(trimmed) :].sum()),
+    }
+    found = dedup.contained_copies(shared, totals, ["trimmed", "follow-up"], CONFIG)
+    assert found == {"trimmed": ("original", 1.0)}
+
+
+def test_a_copy_is_of_an_earlier_survivor_and_never_of_another_copy():
+    config = DedupConfig(containment_threshold=0.8, containment_min_paragraphs=2)
+    shared = {
+        ("b", "a"): (90, 3),  # b is mostly a
+        ("c", "b"): (95, 4),  # c is mostly b, a copy: so c is a's or nobody's
+        ("c", "a"): (85, 3),
+        ("a", "d"): (99, 5),  # a ranks before d: d cannot be what a copies
+        ("e", "a"): (100, 1),  # too few paragraphs
+        ("f", "old"): (80, 2),  # an archived story ranks before every new one
+        ("f", "a"): (90, 2),
+    }
+    sizes = dict.fromkeys("abcdef", 100)
+    found = dedup.contained_copies(shared, sizes, list("abcdef"), config)
+    assert found == {"b": ("a", 0.9), "c": ("a", 0.85), "f": ("a", 0.9)}
+    found = dedup.contained_copies(
+        shared, sizes, list("abcdef"), DedupConfig(containment_threshold=0.9)
+    )
+    assert found == {"b": ("a", 0.9), "f": ("a", 0.9)}
 
 
 def test_rebuilt_bodies_leave_out_what_is_no_longer_kept(stories):

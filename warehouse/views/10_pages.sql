@@ -1,7 +1,8 @@
 -- pages: one row per input page and what became of it.
 -- status: article | duplicate | error_page | not_article | failed; reason: a short code.
--- page_type: article | listing | product | forum (null for pages archived before it existed,
--- hence union_by_name: their files have no such column).
+-- page_type: article | listing | product | forum; containment: for duplicates, the share of the
+-- page's words found in the article it copies (both null in files written before they existed,
+-- hence union_by_name).
 CREATE OR REPLACE VIEW pages AS
 SELECT
     page_id,
@@ -16,5 +17,6 @@ SELECT
     page_type,
     article_id,
     similarity,
+    containment,
     run_id
 FROM read_parquet('${tables}/pages/**/*.parquet', hive_partitioning = false, union_by_name = true);

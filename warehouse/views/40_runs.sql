@@ -15,6 +15,7 @@ SELECT
     duplicates,
     exact_duplicates,
     near_duplicates,
+    contained_copies,
     boilerplate_paragraphs,
     articles_recleaned,
     reused_paragraphs,
@@ -27,4 +28,4 @@ SELECT
     extract_seconds,
     publish_seconds,
     seconds
-FROM read_parquet('${tables}/runs/*.parquet', hive_partitioning = false);
+FROM read_parquet('${tables}/runs/*.parquet', hive_partitioning = false, union_by_name = true);
