@@ -18,6 +18,7 @@ from trafilatura import metadata
 from trafilatura.settings import Document
 from trafilatura.utils import HTML_PARSER as TRAFILATURA_PARSER
 
+from tasks.byline import byline_author, clean_authors
 from tasks.clean import KEPT, Paragraph, body_of, mark_paragraphs, page_verdict
 from tasks.config import DedupConfig, ExtractConfig
 from tasks.decode import DecodeError, charset_from_content_type, decode_html
@@ -90,7 +91,8 @@ def page_metadata(
     with contextlib.suppress(Exception):  # trafilatura's JSON-LD reading has known bugs
         found = metadata.extract_meta_json(tree, found)
     found.title = found.title or metadata.extract_title(tree)
-    found.author = found.author or metadata.extract_author(tree)
+    found.author = clean_authors(found.author or metadata.extract_author(tree))
+    found.author = found.author or byline_author(tree, url)
     found.url = found.url or metadata.extract_url(tree, url)
     found.date = find_date(
         tree,

@@ -1,0 +1,87 @@
+"""The author a page shows near its headline (tasks/byline.py)."""
+
+import pytest
+from lxml.html import fromstring
+
+from tasks.byline import byline_author, clean_author, clean_authors
+
+URL = "https://www.example.com/2025/05/a-story"
+
+
+def author(body: str, url: str = URL) -> str | None:
+    return byline_author(fromstring(f"<html><body>{body}</body></html>"), url)
+
+
+@pytest.mark.parametrize(
+    ("markup", "name"),
+    [
+        (
+            '<h1>T</h1><p class="meta"><a href="/author/jane-doe/">Jane Doe</a> · May 4</p>',
+            "Jane Doe",
+        ),
+        ('<h1>T</h1><a href="https://example.com/people/li-wei">Articles by Li Wei</a>', "Li Wei"),
+        (
+            "<h1>T</h1><div><span>By</span> <a href='#'>Ana María Ruiz</a> on May 4, 2025</div>",
+            "Ana María Ruiz",
+        ),
+        ("<h1>T</h1><p>Written by Tom Okafor | Updated 3 June 2025</p>", "Tom Okafor"),
+        ("<h1>T</h1><p>By Sofia Gonzalez December 12, 2025</p>", "Sofia Gonzalez"),
+        ("<h1>T</h1><p>Von Jonas Berg, 12.05.2025</p>", "Jonas Berg"),
+        ("<p>By Anyone</p>", "Anyone"),  # no headline: the whole page is looked at
+    ],
+)
+def test_a_byline_near_the_headline_names_the_author(markup, name):
+    assert author(markup) == name
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        # menus, footers and social profiles are no bylines
+        "<nav><p>By Role</p></nav><h1>T</h1><p>Text.</p>",
+        '<h1>T</h1><a href="https://bsky.app/profile/someone">Blue Sky</a>',
+        "<h1>T</h1><footer><p>By Example Media Group</p></footer>",
+        # what follows "by" must read like a name
+        "<h1>T</h1><p>by the end of this tutorial you will know</p>",
+        "<h1>T</h1><p>By 2030, half of all cars will be electric.</p>",
+        '<h1>T</h1><a href="/author/">Author</a>',
+        # a byline before the headline belongs to something else (a teaser, a menu)
+        "<p>By Someone Else</p><h1>T</h1><p>Text without a byline.</p>",
+    ],
+)
+def test_what_is_no_byline_names_nobody(markup):
+    assert author(markup) is None
+
+
+def test_a_link_to_the_author_page_wins_over_a_by_line():
+    markup = "<h1>T</h1><p>By the editors</p><p>By Staff</p><a href='/writers/mei-lin'>Mei Lin</a>"
+    assert author(markup) == "Mei Lin"
+
+
+def test_only_elements_near_the_headline_are_read():
+    filler = "".join(f"<p>Paragraph {n}.</p>" for n in range(1000))
+    assert author(f"<h1>T</h1>{filler}<p>By Late Name</p>") is None
+
+
+@pytest.mark.parametrize(
+    ("found", "name"),
+    [
+        ("Author Jane Doe", "Jane Doe"),
+        ("By Tom Okafor", "Tom Okafor"),
+        ("Recipe by PJ Hamel", "PJ Hamel"),
+        ("Haley Hoekstra • March 3, 2025", "Haley Hoekstra"),
+        ("Jordana Cepelewicz December", "Jordana Cepelewicz"),
+        ("Tom May", "Tom May"),  # a month is also a name
+        ("David Jackson - FullStack Editorial Team", "David Jackson"),
+        ("Read more about The Upwork Team", "The Upwork Team"),
+        ("Updated January", None),
+        ("山田太郎", "山田太郎"),  # no capitals to go by: kept as it came
+    ],
+)
+def test_author_names_lose_what_surrounds_them(found, name):
+    assert clean_author(found) == name
+
+
+def test_an_author_field_keeps_each_cleaned_name():
+    assert clean_authors("By Ana Ruiz; Updated May 3; Mei Lin, Staff Writer") == "Ana Ruiz; Mei Lin"
+    assert clean_authors("Updated March") is None and clean_authors(None) is None
