@@ -13,7 +13,8 @@ labelled page types of wcxb-dev with the 181 benchmark articles as a check, and
 cross-validated on wcxb-dev in five folds (README, "Extraction and page types"). A page is a
 non-article only when the score passes `NON_ARTICLE_SCORE`, set so that losing a real article
 stays rarer than keeping a listing: the first costs a story, the second a row a user can
-filter. A forum thread is told by its structured data or its URL. Pure functions.
+filter. A forum thread is told by its structured data (JSON-LD, or microdata as Q&A sites write
+it) or its URL. Pure functions.
 """
 
 import math
@@ -140,7 +141,7 @@ def page_signals(
         "article_ld": float(article_ld),
         "product_ld": float(bool(types & PRODUCT_TYPES) and not article_ld),
         "listing_ld": float(bool(types & LISTING_TYPES) and not article_ld),
-        "forum_ld": float(bool(types & FORUM_TYPES)),
+        "forum_ld": float(bool((types | structured.microdata) & FORUM_TYPES)),
         "og_article": float(og_type == "article"),
         "og_product": float(og_type.startswith("product") or "item" in og_type),
         "link_density": min(sum(len(t.split()) for t in anchors) / page_words, 1.0),

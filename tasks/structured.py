@@ -1,4 +1,5 @@
-"""What a page says of itself in structured data: JSON-LD objects and Open Graph properties.
+"""What a page says of itself in structured data: JSON-LD objects, Open Graph properties and
+the schema.org types of its microdata (`itemtype`).
 
 Pure functions over a parsed page; a broken JSON-LD block is skipped, never an error.
 """
@@ -20,6 +21,9 @@ class Structured:
 
     objects: list[dict[str, Any]] = field(default_factory=list)
     open_graph: dict[str, str] = field(default_factory=dict)
+    # The schema.org types named by `itemtype` attributes ("https://schema.org/QAPage" gives
+    # "QAPage"): Q&A sites and forum software mark their threads up so, not in JSON-LD.
+    microdata: frozenset[str] = frozenset()
 
     def types(self) -> set[str]:
         """Every schema.org @type the page declares, at any depth."""
@@ -85,4 +89,9 @@ def read_structured(tree: HtmlElement) -> Structured:
         name, content = meta.get("property", "").lower(), meta.get("content")
         if name.startswith("og:") and content and name not in open_graph:
             open_graph[name] = content.strip()
-    return Structured(objects, open_graph)
+    microdata = frozenset(
+        kind.rstrip("/").rsplit("/", 1)[-1]
+        for element in [tree, *tree.iterfind(".//*[@itemtype]")]  # the root too: <html itemtype>
+        for kind in element.get("itemtype", "").split()
+    )
+    return Structured(objects, open_graph, microdata)

@@ -1,7 +1,10 @@
+import gzip
+import json
 from datetime import UTC, datetime
 
 from tasks.config import ExtractConfig
 from tasks.extract import extract_page
+from tests.conftest import FIXTURES
 
 NOW = datetime(2026, 4, 1, tzinfo=UTC)
 SENTENCES = [
@@ -67,3 +70,18 @@ def test_a_section_front_is_a_listing_page():
         "listing_page",
         "listing",
     )
+
+
+def test_a_q_and_a_thread_marked_up_in_microdata_is_a_forum_page():
+    """Two real Stack Exchange threads (wcxb-dev fixtures): no JSON-LD, no forum-like URL, but
+    `itemtype="https://schema.org/QAPage"` on the page."""
+    truth = json.loads((FIXTURES / "wcxb" / "ground-truth.json").read_text())
+    for key in ("0172", "0360"):
+        html = gzip.decompress((FIXTURES / "wcxb" / f"{key}.html.gz").read_bytes())
+        page = {"url": truth[key]["url"], "fetched_at": NOW, "kind": "html", "payload": html}
+        found = extract_page(page, ExtractConfig())
+        assert (found["status"], found["reason"], found["page_type"]) == (
+            "not_article",
+            "forum_page",
+            "forum",
+        )

@@ -58,8 +58,10 @@ def test_other_pages_kept_as_articles_are_no_worse_than_bare_trafilatura(wcxb):
     ours = fmean(word_f1(body, found) for body, _, found in kept)
     bare = fmean(word_f1(body, trafilatura.extract(html) or "") for body, html, _ in kept)
     # A dozen pages of six types: a hundredth either way is noise here; bench/quality.py
-    # compares whole types (measured: 11 pages kept, 0.862 against bare's 0.861).
-    assert len(kept) >= 8 and ours >= bare - 0.01 and ours >= 0.85, (len(kept), ours, bare)
+    # compares whole types (measured: 9 pages kept, 0.827 against bare's 0.833; 11 and 0.862
+    # before two Stack Exchange threads, which score well, were told as forum pages by their
+    # microdata).
+    assert len(kept) >= 8 and ours >= bare - 0.01 and ours >= 0.80, (len(kept), ours, bare)
 
 
 def test_shop_and_listing_pages_are_kept_out_and_articles_in(wcxb):
