@@ -56,6 +56,10 @@ FORUM_TYPES = frozenset(("DiscussionForumPosting", "QAPage"))
 # at a sign and at a digit run several times faster than one alternation over the page.
 _PRICE_BEFORE = re.compile(r"[$€£¥₹]\s?\d")
 _PRICE_AFTER = re.compile(r"\d\s?(?:€|£|zł|kr\b|EUR\b|USD\b|GBP\b)")
+# What each pattern cannot match without: most pages have none of these, and a substring search
+# is many times quicker than the regular expression's scan (1 ms a page on the benchmark).
+_PRICE_BEFORE_SIGNS = ("$", "€", "£", "¥", "₹")
+_PRICE_AFTER_SIGNS = ("€", "£", "zł", "kr", "EUR", "USD", "GBP")
 _CART_PHRASES = (
     "add to cart",
     "add to bag",
@@ -104,6 +108,13 @@ class PageType:
     score: float
 
 
+def _count(pattern: re.Pattern[str], needed: tuple[str, ...], text: str) -> int:
+    """How many times `pattern` matches `text`; 0 at once when no string it needs is there."""
+    if not any(sign in text for sign in needed):
+        return 0
+    return len(pattern.findall(text))
+
+
 def page_signals(
     tree: HtmlElement, structured: Structured, url: str, body_lines: list[str]
 ) -> dict[str, float]:
@@ -148,7 +159,8 @@ def page_signals(
         "links": math.log1p(len(anchors)),
         "cart": float(any(phrase in lowered for phrase in _CART_PHRASES)),
         "prices": math.log1p(
-            len(_PRICE_BEFORE.findall(page_text)) + len(_PRICE_AFTER.findall(page_text))
+            _count(_PRICE_BEFORE, _PRICE_BEFORE_SIGNS, page_text)
+            + _count(_PRICE_AFTER, _PRICE_AFTER_SIGNS, page_text)
         ),
         "published_meta": float(published_meta),
         "author_meta": float(author_meta or author_link),
