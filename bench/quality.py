@@ -16,6 +16,7 @@ truth, next to trafilatura's own metadata.
 """
 
 import argparse
+import json
 import logging
 import os
 import sys
@@ -39,7 +40,13 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from bench.corpus import DEFAULT_CORPUS, DEFAULT_WCXB, load_corpus, load_wcxb, read_ground_truth
-from bench.metric import body_scores, names_of, normalised_words, word_f1
+from bench.metric import (
+    body_scores,
+    names_of,
+    names_without_credentials,
+    normalised_words,
+    word_f1,
+)
 from flows.archive import archive
 from flows.settings import load_settings
 from tasks.config import RunConfig
@@ -185,6 +192,12 @@ def print_metadata(articles: list[dict]) -> None:
             "author",
             lambda truth, found: names_of(truth) == names_of(found),
         ),
+        "authors, credentials set aside": (
+            "author",
+            lambda truth, found: (
+                names_without_credentials(truth) == names_without_credentials(found)
+            ),
+        ),
     }
     fields = {"title": "title", "publish_date": "day", "author": "authors"}
     print("wcxb-dev articles, metadata          labelled   archive      bare")
@@ -197,12 +210,40 @@ def print_metadata(articles: list[dict]) -> None:
         print(f"  {name:34}{len(labelled):9}{scores[0]:10.3f}{scores[1]:10.3f}")
 
 
+def dump_outcomes(pages: list[dict], path: Path) -> None:
+    """One JSON line a page: set, key, type, url, truth's metadata, and what the archive and
+    bare trafilatura made of it (bodies, metadata, body F1 on the set's own metric)."""
+    with open(path, "w") as out:
+        for page in pages:
+            truth = page["truth"]
+            row = {
+                "set": page["set"],
+                "key": page["key"],
+                "type": page["type"],
+                "url": page["url"],
+                "truth": {k: truth.get(k) for k in ("title", "author", "publish_date", "body")},
+            }
+            for who in ("ours", "bare"):
+                found = page[who]
+                body = found.get("body") or ""
+                if page["set"] == "benchmark":
+                    score = body_scores([(truth["body"], body)])[2]
+                else:
+                    score = word_f1(truth["body"], body)
+                row[who] = {k: found.get(k) for k in ("status", "reason", "title", "day")}
+                row[who] |= {"authors": found.get("authors"), "body": body, "f1": score}
+            out.write(json.dumps(row, default=str) + "\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--benchmark", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--wcxb", type=Path, default=DEFAULT_WCXB)
     parser.add_argument(
         "--extract-config", type=Path, help="broadsheet.toml whose [extract] to measure"
+    )
+    parser.add_argument(
+        "--dump", type=Path, help="write each page's outcome here as JSON lines, to compare runs"
     )
     args = parser.parse_args()
     pages = load_pages(args.benchmark, args.wcxb)
@@ -227,6 +268,8 @@ def main() -> None:
         page["ours"]["authors"] = list(page["ours"].get("authors") or [])
     print_benchmark([p for p in pages if p["set"] == "benchmark"])
     print_wcxb([p for p in pages if p["set"] == "wcxb"])
+    if args.dump:
+        dump_outcomes(pages, args.dump)
 
 
 if __name__ == "__main__":

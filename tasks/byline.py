@@ -41,7 +41,8 @@ _NAME_END = re.compile(
 _MONTH = re.compile(rf"(?:{_MONTHS})\.?", re.I)
 # What a byline finder puts before a name.
 _CREDIT_PREFIX = re.compile(
-    r"^(?:(?:recipe|article|story|words|text|photos?|written|posted|reviewed|edited)\s+by|by"
+    r"^(?:(?:this\s+(?:post|article|story)\s+(?:was\s+)?)?(?:written|posted|reviewed|edited)\s+by"
+    r"|(?:recipe|article|story|words|text|photos?)\s+by|by"
     r"|author|read more about|more about)\s*[:\-]?\s+",
     re.I,
 )
@@ -60,21 +61,139 @@ def _name(text: str) -> str | None:
     words = name.split()
     if len(words) >= 3 and _MONTH.fullmatch(words[-1]):  # "Jane Doe December", not "Tom May"
         name = " ".join(words[:-1])
+    if len(words) == 1 and _MONTH.fullmatch(name):
+        return None  # a date's month, not a name
     if not name or len(name) > 60 or not 1 <= len(name.split()) <= 5 or not name[0].isupper():
         return None
     return None if name.lower() in _NOT_NAMES else name
 
 
+def _word_set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# What stands after a name on a page, or alone where a field was split at its commas: job
+# titles ("Staff Writer", "Head of Community"), the words that qualify them ("Former",
+# "Senior"), and credentials ("RN", "PhD"). Lower case, dots removed.
+_ROLE_WORDS = _word_set(
+    """founder co-founder cofounder ceo cto cfo coo cmo president editor writer reporter
+    correspondent journalist columnist contributor contributing producer expert consultant
+    coordinator manager director head lead reviewer specialist analyst strategist officer
+    chief senior former associate assistant deputy managing executive intern fellow
+    professor researcher scientist photographer designer developer engineer owner attorney
+    lawyer dietitian nutritionist therapist physician winemaker grader certified licensed
+    registered host critic redakteur redakteurin journalistin korrespondent rédacteur
+    rédactrice journaliste redactor redactora periodista corresponsal giornalista"""
+)
+_CREDENTIALS = _word_set(
+    """md phd rn bsn msn np dvm vmd rd rdn ld ms mba mph cpa cfa cfp esq jd dds dmd pharmd lcsw
+    lmft facp faclm facs dacvb facog frcp mrcp cscs"""
+)
+# Beats and departments, which qualify a role ("Tech Reporter", "Content Marketing
+# Coordinator"): cut from a name only when a role follows them.
+_BEAT_WORDS = _word_set(
+    """tech technology science health business sports politics news content marketing digital
+    security privacy social media data product travel food style culture entertainment
+    finance money legal medical editorial video audio photo web seo growth sales community
+    development research staff"""
+)
+# A part of an author field that names no one: a page's furniture, a credit word alone.
+_FURNITURE_WORDS = _word_set(
+    """privacy policy cookie cookies terms conditions copyright reserved subscribe
+    newsletter login home menu share"""
+)
+_MONTH_ABBREVIATIONS = frozenset(
+    ["jan", "feb", "mar", "apr", "aug", "sep", "sept", "oct", "nov", "dec"]
+)
+_WEEKDAYS = frozenset(
+    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+)
+# Names joined in one credit: "Meg Kinnard and Errin Haines", "Ana Ruiz & Li Wei".
+_JOINED_NAMES = re.compile(r"\s+(?:and|&|und|et|y|e|og|och|en)\s+", re.I)
+_CREDIT_ONLY = re.compile(
+    r"^(?:written|posted|reviewed|edited|article|story)?\s*by$|^authors?$", re.I
+)
+
+
+def _lowered_words(text: str) -> list[str]:
+    """The words of `text`, lower case, without dots and surrounding punctuation; a
+    hyphenated word counts as its parts ("Digital-Security")."""
+    return [
+        part
+        for word in text.replace("-", " ").split()
+        if (part := word.strip(".,:;()").replace(".", "").lower())
+    ]
+
+
+def _is_role(word: str) -> bool:
+    return any(part in _ROLE_WORDS or part in _CREDENTIALS for part in _lowered_words(word))
+
+
+def _is_beat(word: str) -> bool:
+    return all(part in _BEAT_WORDS for part in _lowered_words(word))
+
+
+def _without_role(name: str) -> str | None:
+    """`name` without a job title, beat or credential after it ("Jane Doe Tech Reporter",
+    "Jane Doe RN"); None when the whole of it is a role, a beat or a credential."""
+    words = name.split()
+    end = next((i for i, word in enumerate(words) if _is_role(word)), len(words))
+    if all(_is_beat(word) for word in words[:end]):
+        return None  # "Lead Reviewer", "Digital Security Expert", "BSN", "Community Development"
+    if end == len(words) or end < 2:
+        return name  # no role, or one word before it ("Zach Writer"): too little to cut at
+    while end > 2 and _is_beat(words[end - 1]):
+        end -= 1
+    return " ".join(words[:end])
+
+
+def _without_initials(name: str) -> str:
+    """`name` without the initials an avatar shows before it ("CM Craig McCarthy")."""
+    first, _, rest = name.partition(" ")
+    initials = "".join(word[0] for word in rest.split() if word[:1].isupper())
+    return rest if len(first) >= 2 and first.isupper() and first == initials else name
+
+
 def clean_author(name: str) -> str | None:
     """One author name as a byline finder gave it, without what surrounds names on a page: a
-    credit before it ("By", "Author", "Recipe by"), a date, a separator and what follows it
-    (a title after a comma, "• March 3"). None for a date line taken for a name ("Updated
-    January"); the name as it came when what is left does not read like a name.
+    credit before it ("By", "Author", "This post was written by"), a date, a separator and
+    what follows it (a title after a comma, "• March 3"), a job title or credential after it
+    ("Tech Reporter", "RN"), an avatar's initials before it. None for what names no one: a
+    date line ("Updated January"), a month, a role or credential alone, a page's furniture
+    ("Privacy Policy", "©"), a credit word alone ("Written By"); the name as it came when what
+    is left does not read like a name (scripts without capitals).
     """
-    stripped = _CREDIT_PREFIX.sub("", " ".join(name.split()))
-    if _DATE_LINE.match(stripped):
+    folded = " ".join(name.split())
+    stripped = _CREDIT_PREFIX.sub("", folded)
+    lowered = _lowered_words(stripped)
+    if (
+        _DATE_LINE.match(stripped)
+        or _CREDIT_ONLY.match(stripped)
+        or stripped.lower() in ("author", "authors", "the author")
+        or not any(character.isalpha() for character in stripped)
+        or set(lowered) & _FURNITURE_WORDS
+        or (len(lowered) == 1 and _MONTH.fullmatch(lowered[0]))
+        or stripped[:1] in ",;|·•"  # the name before a separator is missing: ", USA TODAY"
+    ):
         return None
-    return _name(stripped) or name.strip() or None
+    found = _name(stripped)
+    if found is None:
+        return folded or None
+    found = _without_initials(found)
+    words = found.split()
+    if len(words) == 2 and words[1].lower().rstrip(".") in _MONTH_ABBREVIATIONS:
+        found = words[0]  # "Wyndo Dec": a date shown after a one-word name
+    elif len(words) >= 3 and words[-1].lower() in _WEEKDAYS:
+        found = " ".join(words[:-1])  # "Jeff Foust Monday": the day it was posted
+    return _without_role(found)
+
+
+def _split_joined(name: str) -> list[str]:
+    """The names a joint credit holds, when each reads like a full name; else `name`."""
+    parts = _JOINED_NAMES.split(name)
+    if len(parts) > 1 and all(len(p.split()) >= 2 and p[:1].isupper() for p in parts):
+        return parts
+    return [name]
 
 
 def _after_headline(tree: HtmlElement) -> Iterator[HtmlElement]:
@@ -152,8 +271,20 @@ def byline_author(tree: HtmlElement, url: str) -> str | None:
     return None
 
 
-def clean_authors(authors: str | None) -> str | None:
-    """A "; "-separated author field with each name cleaned (clean_author); None when no name
-    is left."""
-    names = [clean_author(name) for name in (authors or "").split(";")]
-    return "; ".join(name for name in names if name) or None
+def clean_authors(authors: str | list[str] | None, site_name: str | None = None) -> str | None:
+    """An author field ("; "-separated, or a list) with each name cleaned (clean_author), each
+    once, and the site's own name left out when a person is named beside it; None when no
+    name is left."""
+    fields = authors.split(";") if isinstance(authors, str) else list(authors or [])
+    names = list(
+        dict.fromkeys(
+            part
+            for field in fields
+            if (name := clean_author(field))
+            for part in _split_joined(name)
+        )
+    )
+    site = " ".join(_lowered_words(site_name or ""))
+    if len(names) > 1 and site:
+        names = [name for name in names if " ".join(_lowered_words(name)) != site] or names
+    return "; ".join(names) or None

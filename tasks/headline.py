@@ -32,6 +32,21 @@ def _clean(text: str | None) -> str:
     return " ".join(html.unescape(text or "").split())
 
 
+def visible_text(element: HtmlElement) -> str:
+    """The element's text, its pieces joined by spaces (markup inside a heading often stands
+    between words, and CSS may make a span a block), except a lone capital before a lower-case
+    rest: a drop cap ("<span>C</span>ycle")."""
+    text = ""
+    for piece in element.itertext():
+        if len(text.rstrip()) >= 1 and text.rstrip()[-1:].isupper() and piece[:1].islower():
+            before = text.rstrip()
+            if len(before) == 1 or not before[-2].isalpha():
+                text = before + piece
+                continue
+        text += " " + piece if text else piece
+    return text
+
+
 def _agreement(first: str, second: str) -> float:
     a, b = _words(first), _words(second)
     return len(a & b) / min(len(a), len(b)) if a and b else 0.0
@@ -59,7 +74,7 @@ def choose_headline(
     headings = [
         text
         for heading in tree.iter("h1")
-        if 0 < len((text := _clean(" ".join(heading.itertext()))).split()) <= _MAX_HEADLINE_WORDS
+        if 0 < len((text := _clean(visible_text(heading))).split()) <= _MAX_HEADLINE_WORDS
         and not names_only_the_site(text)
     ]
     title_element = tree.find(".//title")

@@ -5,7 +5,7 @@ Pure functions over a parsed page; a broken JSON-LD block is skipped, never an e
 """
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,20 +29,23 @@ class Structured:
         """Every schema.org @type the page declares, at any depth."""
         return {kind for item in self.objects for kind in _types_of(item)}
 
-    def article_authors(self, article_types: frozenset[str]) -> list[str]:
-        """The author names of the first object of one of `article_types` that names any:
-        a string, or objects with a name (people or organisations), in the page's order."""
+    def article_authors(
+        self, article_types: frozenset[str], clean: Callable[[str], str | None] = str.strip
+    ) -> list[str]:
+        """The author names of the first object of one of `article_types` that names any,
+        each passed through `clean` (a name it gives nothing for does not count): a string,
+        or objects with a name (people or organisations), in the page's order."""
         for item in self.objects:
             if not _types_of(item) & article_types:
                 continue
             credited = item.get("author")
             names = [
-                name.strip()
+                cleaned
                 for author in (credited if isinstance(credited, list) else [credited])
                 if isinstance(
                     name := author.get("name") if isinstance(author, dict) else author, str
                 )
-                and name.strip()
+                and (cleaned := clean(name))
             ]
             if names:
                 return names

@@ -76,6 +76,31 @@ def test_only_elements_near_the_headline_are_read():
         ("Read more about The Upwork Team", "The Upwork Team"),
         ("Updated January", None),
         ("山田太郎", "山田太郎"),  # no capitals to go by: kept as it came
+        # job titles, beats and credentials after a name, or alone
+        ("Harry Rabinowitz Tech Reporter", "Harry Rabinowitz"),
+        ("Liz Kenny Former McKinsey Consultant", "Liz Kenny"),
+        ("Linda Rosencrance Contributing Writer", "Linda Rosencrance"),
+        ("Cara Dumaplin RN", "Cara Dumaplin"),
+        ("Genevieve Carlton, Ph.D.", "Genevieve Carlton"),
+        ("By STEVE PEOPLES, AP National Political Writer", "STEVE PEOPLES"),
+        ("Zach Writer", "Zach Writer"),  # one word before a role: too little to cut at
+        ("Help Net Security", "Help Net Security"),  # beats cut only before a role
+        ("Lead Reviewer", None),
+        ("Digital-Security Expert", None),
+        ("BSN", None),
+        ("Community Development", None),
+        # dates, furniture and credits that name nobody
+        ("Wyndo Dec", "Wyndo"),
+        ("Jeff Foust Monday", "Jeff Foust"),
+        ("Dec", None),
+        ("October", None),
+        ("Written By", None),
+        ("©", None),
+        ("Conditions Privacy Policy", None),
+        ("The Author", None),
+        (", USA TODAY", None),  # the name before the separator is missing
+        ("CM Craig McCarthy", "Craig McCarthy"),  # an avatar's initials
+        ("This post was written by Danielle Padula", "Danielle Padula"),
     ],
 )
 def test_author_names_lose_what_surrounds_them(found, name):
@@ -85,3 +110,14 @@ def test_author_names_lose_what_surrounds_them(found, name):
 def test_an_author_field_keeps_each_cleaned_name():
     assert clean_authors("By Ana Ruiz; Updated May 3; Mei Lin, Staff Writer") == "Ana Ruiz; Mei Lin"
     assert clean_authors("Updated March") is None and clean_authors(None) is None
+
+
+def test_joint_credits_become_names_and_the_site_gives_way_to_a_person():
+    assert clean_authors("By MEG KINNARD and ERRIN HAINES, Associated Press") == (
+        "MEG KINNARD; ERRIN HAINES"
+    )
+    assert clean_authors("Ana Ruiz & Li Wei") == "Ana Ruiz; Li Wei"
+    assert clean_authors("Salt and Pepper") == "Salt and Pepper"  # not two full names
+    assert clean_authors(["Brett Cruz", "Privacy", "Digital Security Expert"]) == "Brett Cruz"
+    assert clean_authors(["Jane Doe", "Example Times"], "Example Times") == "Jane Doe"
+    assert clean_authors(["Example Times"], "Example Times") == "Example Times"

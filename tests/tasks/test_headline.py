@@ -1,6 +1,6 @@
 from lxml.html import fromstring
 
-from tasks.headline import choose_headline, without_site_name
+from tasks.headline import choose_headline, visible_text, without_site_name
 from tasks.structured import read_structured
 
 
@@ -36,3 +36,13 @@ def test_site_name_segments_are_dropped_from_either_end():
     assert without_site_name("Story of the day - Gazette", {"gazette"}) == "Story of the day"
     assert without_site_name("Gazette » Story of the day", {"gazette"}) == "Story of the day"
     assert without_site_name("No separator here", {"gazette"}) == "No separator here"
+
+
+def test_a_drop_cap_stays_in_its_word_and_markup_between_words_parts_them():
+    page = (
+        "<html><head><title>Planning Cycle Tips</title></head><body>"
+        "<h1><span class='cap'>P</span>lanning <em>cycle</em> tips</h1></body></html>"
+    )
+    assert headline(page) == "Planning cycle tips"
+    two_spans = fromstring("<h1><span>Best Tools</span><span>Top Picks</span></h1>")
+    assert visible_text(two_spans) == "Best Tools Top Picks"
