@@ -243,10 +243,18 @@ def main() -> None:
         "--extract-config", type=Path, help="broadsheet.toml whose [extract] to measure"
     )
     parser.add_argument(
+        "--opaque-urls",
+        action="store_true",
+        help="capture every page at https://archive.example/<id> instead of its own URL",
+    )
+    parser.add_argument(
         "--dump", type=Path, help="write each page's outcome here as JSON lines, to compare runs"
     )
     args = parser.parse_args()
     pages = load_pages(args.benchmark, args.wcxb)
+    if args.opaque_urls:  # as a folder of saved pages or a dump that lost the address would
+        for page in pages:
+            page["url"] = f"https://archive.example/{page['key']}"
     extract = load_settings(args.extract_config).extract
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)

@@ -184,7 +184,10 @@ def _html_result(page: dict[str, Any], config: ExtractConfig) -> dict[str, Any]:
             page, config, mark_paragraphs(text.split("\n"), found.title), {"title": found.title}
         )
     lines = (document.text or "").split("\n")
-    kind = classify_page(page_signals(tree, structured, page["url"], lines))
+    # The URL's shape is read from the address the page gives itself (canonical link, og:url)
+    # when it gives one: a capture's own URL may be opaque (a dump's, an AMP or tracking
+    # variant) where the canonical one has the story's slug and date.
+    kind = classify_page(page_signals(tree, structured, found.url or page["url"], lines))
     fields = {
         "page_type": kind.kind,
         "title": found.title or page.get("listed_title"),

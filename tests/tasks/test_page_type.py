@@ -85,3 +85,17 @@ def test_a_q_and_a_thread_marked_up_in_microdata_is_a_forum_page():
             "forum_page",
             "forum",
         )
+
+
+def test_the_url_shape_is_read_from_the_canonical_address_when_the_capture_has_none():
+    cards = '<li><a href="/story/{n}"><img src="/{n}.jpg">Story {n} of the day</a></li>'
+    links = "".join(cards.format(n=n) for n in range(30))  # a page near the listing line
+    story = "".join(f"<p>{s}</p>" for s in SENTENCES[:3])
+    page = """<html><head><title>Bridge to open</title>{canonical}</head><body>
+    <ul>{links}</ul><h1>Bridge to open</h1><div>{story}</div></body></html>"""
+    opaque = "https://archive.example/0f3a9c41d2"  # a dump's or a saved folder's address
+    canonical = '<link rel="canonical" href="https://valley.example/2026/03/30/bridge-to-open">'
+    with_address = result(page.format(canonical=canonical, links=links, story=story), opaque)
+    without = result(page.format(canonical="", links=links, story=story), opaque)
+    assert (with_address["status"], with_address["page_type"]) == ("article", "article")
+    assert without["page_type"] == "listing"  # the same page, its address lost
