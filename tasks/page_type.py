@@ -79,10 +79,11 @@ _LISTING_PATH = re.compile(
     re.I,
 )
 _PRODUCT_PATH = re.compile(r"/(?:products?|p|dp|item|itm|sku)/", re.I)
-# The URLs forum software gives a thread: phpBB, vBulletin, XenForo, Discourse, community hosts
+# The URLs forum software gives a thread: phpBB, vBulletin, XenForo, Discourse, community hosts,
+# and a thread's comments page (`/r/<group>/comments/<id>/` as Reddit and its clones write it)
 _FORUM_URL = re.compile(
     r"(?:^|[/.])(?:forums?|threads?|viewtopic|showthread|discussions?|community|communities"
-    r"|boards?|bbs|t)(?:[/.]|\.php|$)",
+    r"|boards?|bbs|t|comments)(?:[/.]|\.php|$)",
     re.I,
 )
 _DATE_PATH = re.compile(

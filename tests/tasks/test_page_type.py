@@ -99,3 +99,13 @@ def test_the_url_shape_is_read_from_the_canonical_address_when_the_capture_has_n
     without = result(page.format(canonical="", links=links, story=story), opaque)
     assert (with_address["status"], with_address["page_type"]) == ("article", "article")
     assert without["page_type"] == "listing"  # the same page, its address lost
+
+
+def test_a_thread_s_comments_page_is_a_forum_page():
+    posts = "".join(f"<div class='post'><p>{s}</p></div>" for s in SENTENCES)
+    html = f"<html><head><title>Bridge to open</title></head><body>{posts}</body></html>"
+    found = result(html, "https://old.reddit.com/r/valley/comments/1abc23/bridge_to_open/")
+    assert (found["status"], found["reason"]) == ("not_article", "forum_page")
+    # "comments" only as a whole step of the path: a story about comments is a story
+    story = result(html, "https://valley.example/2026/03/30/comments-on-the-bridge-plan")
+    assert story["status"] == "article"
