@@ -57,29 +57,27 @@ def normalised_words(text: str | None) -> str:
     return " ".join(_TOKEN.findall((text or "").lower()))
 
 
-def names_of(authors: str | list[str] | None) -> frozenset[str]:
-    """The set of normalised names in an author field, split on commas, semicolons, "and"."""
+def names_of(
+    authors: str | list[str] | None, leave_out: re.Pattern[str] | None = None
+) -> frozenset[str]:
+    """The set of normalised names in an author field, split on commas, semicolons, "and";
+    without the parts `leave_out` matches whole."""
     fields = [authors] if isinstance(authors, str) else list(authors or [])
     return frozenset(
         name
         for field in fields
         for part in _NAME_SEPARATORS.split(field)
-        if (name := normalised_words(part))
+        if not (leave_out and leave_out.fullmatch(part.strip()))
+        and (name := normalised_words(part))
     )
 
 
 # A credential or post-nominal a label may keep after a name ("MS", "RD", "Ph.D.", "CEPF®"):
 # capitals, dots and a mark, one token.
-_CREDENTIAL = re.compile(r"^(?=(?:[^A-Z]*[A-Z]){2})[A-Za-z.®]{2,8}$")
+_CREDENTIAL = re.compile(r"(?=(?:[^A-Z]*[A-Z]){2})[A-Za-z.®]{2,8}")
 
 
 def names_without_credentials(authors: str | list[str] | None) -> frozenset[str]:
     """names_of, leaving out the parts that are only a credential: the issue asks for names
     without titles, and some labels keep them ("Jillian Kubala, MS, RD")."""
-    fields = [authors] if isinstance(authors, str) else list(authors or [])
-    return frozenset(
-        name
-        for field in fields
-        for part in _NAME_SEPARATORS.split(field)
-        if not _CREDENTIAL.match(part.strip()) and (name := normalised_words(part))
-    )
+    return names_of(authors, _CREDENTIAL)

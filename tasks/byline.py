@@ -111,7 +111,7 @@ _WEEKDAYS = frozenset(
 # Names joined in one credit: "Meg Kinnard and Errin Haines", "Ana Ruiz & Li Wei".
 _JOINED_NAMES = re.compile(r"\s+(?:and|&|und|et|y|e|og|och|en)\s+", re.I)
 _CREDIT_ONLY = re.compile(
-    r"^(?:written|posted|reviewed|edited|article|story)?\s*by$|^authors?$", re.I
+    r"^(?:written|posted|reviewed|edited|article|story)?\s*by$|^(?:the\s+)?authors?$", re.I
 )
 
 
@@ -169,7 +169,6 @@ def clean_author(name: str) -> str | None:
     if (
         _DATE_LINE.match(stripped)
         or _CREDIT_ONLY.match(stripped)
-        or stripped.lower() in ("author", "authors", "the author")
         or not any(character.isalpha() for character in stripped)
         or set(lowered) & _FURNITURE_WORDS
         or (len(lowered) == 1 and _MONTH.fullmatch(lowered[0]))

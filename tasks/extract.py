@@ -18,7 +18,7 @@ from trafilatura import metadata
 from trafilatura.settings import Document
 from trafilatura.utils import HTML_PARSER as TRAFILATURA_PARSER
 
-from tasks.byline import byline_author, clean_author, clean_authors
+from tasks.byline import byline_author, clean_authors
 from tasks.clean import KEPT, Paragraph, body_of, mark_paragraphs, page_verdict
 from tasks.config import DedupConfig, ExtractConfig
 from tasks.decode import DecodeError, charset_from_content_type, decode_html
@@ -111,9 +111,12 @@ def page_metadata(
     # The article's own JSON-LD credit, where it gives one, before trafilatura's guesses from
     # meta tags and bylines (wcxb-dev authors: 0.694 against 0.667); the byline under the
     # headline when neither names anyone.
-    credited = structured.article_authors(ARTICLE_TYPES, clean_author)
+    # An article object whose names all clean away (", USA TODAY") does not hide the next one.
+    credited = (
+        clean_authors(names, found.sitename) for names in structured.article_credits(ARTICLE_TYPES)
+    )
     found.author = (
-        clean_authors(credited, found.sitename)
+        next((names for names in credited if names), None)
         or clean_authors(found.author or metadata.extract_author(tree), found.sitename)
         or byline_author(tree, url)
     )

@@ -38,12 +38,12 @@ def visible_text(element: HtmlElement) -> str:
     rest: a drop cap ("<span>C</span>ycle")."""
     text = ""
     for piece in element.itertext():
-        if len(text.rstrip()) >= 1 and text.rstrip()[-1:].isupper() and piece[:1].islower():
-            before = text.rstrip()
-            if len(before) == 1 or not before[-2].isalpha():
-                text = before + piece
-                continue
-        text += " " + piece if text else piece
+        before = text.rstrip()
+        drop_cap = before[-1:].isupper() and (len(before) == 1 or not before[-2].isalpha())
+        if drop_cap and piece[:1].islower():
+            text = before + piece
+        else:
+            text += " " + piece if text else piece
     return text
 
 

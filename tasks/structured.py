@@ -5,7 +5,7 @@ Pure functions over a parsed page; a broken JSON-LD block is skipped, never an e
 """
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,27 +29,25 @@ class Structured:
         """Every schema.org @type the page declares, at any depth."""
         return {kind for item in self.objects for kind in _types_of(item)}
 
-    def article_authors(
-        self, article_types: frozenset[str], clean: Callable[[str], str | None] = str.strip
-    ) -> list[str]:
-        """The author names of the first object of one of `article_types` that names any,
-        each passed through `clean` (a name it gives nothing for does not count): a string,
-        or objects with a name (people or organisations), in the page's order."""
+    def article_credits(self, article_types: frozenset[str]) -> Iterator[list[str]]:
+        """The author names of each object of one of `article_types`, in the page's order: a
+        string, or objects with a name (people or organisations)."""
         for item in self.objects:
             if not _types_of(item) & article_types:
                 continue
             credited = item.get("author")
-            names = [
-                cleaned
+            yield [
+                name.strip()
                 for author in (credited if isinstance(credited, list) else [credited])
                 if isinstance(
                     name := author.get("name") if isinstance(author, dict) else author, str
                 )
-                and (cleaned := clean(name))
+                and name.strip()
             ]
-            if names:
-                return names
-        return []
+
+    def article_authors(self, article_types: frozenset[str]) -> list[str]:
+        """The author names of the first object of one of `article_types` that names any."""
+        return next((names for names in self.article_credits(article_types) if names), [])
 
     def strings(self, key: str) -> list[str]:
         """The string values of `key` in every object, in document order."""
