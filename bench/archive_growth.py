@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.corpus import DEFAULT_CORPUS, load_corpus
 from bench.scale import edited, measured_run, write_inputs
-from schemas import ARTICLES, PAGES, PARAGRAPHS, SIGNATURES
+from schemas import ARTICLES, PAGES, PARAGRAPHS, TABLES
 from tasks import io
 from tasks.config import DedupConfig
 from tasks.dedup import signature_rows
@@ -144,7 +144,8 @@ def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
     return pa.Table.from_arrays(columns, schema=schema)
 
 
-SCHEMAS = {"articles": ARTICLES, "pages": PAGES, "paragraphs": PARAGRAPHS, "signatures": SIGNATURES}
+# The date-partitioned tables a night writes (TABLES also holds runs and fetches).
+DAILY = ("articles", "pages", "paragraphs", "signatures")
 
 
 def write_archive(layout: Layout, articles: int, seed: int) -> None:
@@ -157,7 +158,7 @@ def write_archive(layout: Layout, articles: int, seed: int) -> None:
         files = []
         for name, table in day_tables(day, count, rng).items():
             path = layout.partition_file(name, (START + timedelta(days=day)).date(), shard)
-            io.write_parquet(table, SCHEMAS[name], path)
+            io.write_parquet(table, TABLES[name], path)
             files.append(str(path.relative_to(layout.root)))
         io.write_json({"shard": shard, "files": files}, layout.manifest(shard))
 
@@ -183,7 +184,7 @@ def plant(planted: Layout, into: Layout, rng: np.random.Generator) -> None:
     days = sorted({p.parent.name for p in planted.root.glob("tables/*/date=*/*.parquet")})
     for partition in days:
         day = (START + timedelta(days=int(rng.integers(0, DAYS)))).date().isoformat()
-        for table in SCHEMAS:
+        for table in DAILY:
             for source in sorted(planted.table(table).glob(f"{partition}/*.parquet")):
                 target = into.table(table) / f"date={day}" / f"planted-{source.name}"
                 target.parent.mkdir(parents=True, exist_ok=True)
