@@ -6,7 +6,8 @@
 Each archive is written directly, as nightly runs leave it (date partitions, a manifest per
 shard, the declared schemas, `tasks/io.py`'s writer): articles, pages, paragraphs (11 an
 article) and signatures (the body's and each paragraph's MinHash with its LSH band keys), over
-DAYS days and SITES sites, among them the night's own. Its texts and signatures are random, so
+DAYS days and SITES sites, among them the night's own, and the LSH index of the signatures
+(`tasks/lsh_index.py`, a segment a day). Its texts and signatures are random, so
 they match nothing by chance. Into each, copies of `--planted` of tonight's stories are put at
 random depths (days): the real rows the pipeline made of them in an earlier run of their own,
 with their day moved.
@@ -14,11 +15,11 @@ with their day moved.
 Then the same night of real pages (the benchmark's, in edited copies as `bench/scale.py` writes
 them, so no two are copies of each other) is archived by `broadsheet run` in a child process.
 Printed per size: the publish seconds the run recorded, the whole run's seconds, the peak
-resident memory of the process tree, the bytes of the archive's index (`signatures`) per
-article, and how many planted copies the night found (of those whose night page became an
-article: a page the night makes no article of is no copy to find). The last three lines give
-the largest size against the smallest, the planted copies found over all sizes, and the peak at
-the largest.
+resident memory of the process tree, the bytes of the archive's LSH index per article after
+the night (and of the `signatures` it points into, before the night), and how many planted
+copies the night found (of those whose night page became an article: a page the night makes
+no article of is no copy to find). The last three lines give the largest size against the
+smallest, the planted copies found over all sizes, and the peak at the largest.
 """
 
 import argparse
@@ -42,8 +43,9 @@ from tasks.config import DedupConfig
 from tasks.dedup import signature_rows
 from tasks.ids import stable_id
 from tasks.layout import Layout
+from tasks.lsh_index import ArchiveIndex, schemes_of
 from tasks.minhash import article_scheme, paragraph_scheme
-from tasks.publish import ensure_tables
+from tasks.publish import ROW_GROUP_ROWS, ensure_tables
 
 DAYS = 100  # one shard file a day and table
 SITES = 300  # the night's 181 sites and others
@@ -149,17 +151,21 @@ DAILY = ("articles", "pages", "paragraphs", "signatures")
 
 
 def write_archive(layout: Layout, articles: int, seed: int) -> None:
-    """`articles` synthetic articles over DAYS days, one shard (and manifest) a day."""
+    """`articles` synthetic articles over DAYS days, one shard (and manifest) a day, and the
+    LSH index of their signatures, a segment a day, as the nights would have left it."""
     ensure_tables(layout)
     rng = np.random.default_rng(seed)
+    index = ArchiveIndex(layout, schemes_of(DedupConfig()))
     for day in range(DAYS):
         count = articles // DAYS + (day < articles % DAYS)
         shard = stable_id("growth", str(day))
         files = []
         for name, table in day_tables(day, count, rng).items():
             path = layout.partition_file(name, (START + timedelta(days=day)).date(), shard)
-            io.write_parquet(table, TABLES[name], path)
+            io.write_parquet(table, TABLES[name], path, ROW_GROUP_ROWS.get(name))
             files.append(str(path.relative_to(layout.root)))
+            if name == "signatures":
+                index.add([(path, table)])
         io.write_json({"shard": shard, "files": files}, layout.manifest(shard))
 
 
@@ -192,6 +198,12 @@ def plant(planted: Layout, into: Layout, rng: np.random.Generator) -> None:
 
 
 def index_bytes(layout: Layout) -> int:
+    """Bytes of the LSH index (`_index/`)."""
+    return sum(p.stat().st_size for p in layout.index.glob("*.parquet"))
+
+
+def signature_bytes(layout: Layout) -> int:
+    """Bytes of the `signatures` table, which the index points into."""
     return sum(p.stat().st_size for p in layout.table("signatures").rglob("*.parquet"))
 
 
@@ -243,21 +255,22 @@ def main() -> None:
         measured_run(root / "planted-in", planted.root)
         print(
             f"{'articles':>10}{'publish s':>11}{'run s':>8}{'peak MiB':>10}"
-            f"{'index B/article':>17}   planted copies found"
+            f"{'index B/article':>17}{'signatures B/article':>22}   planted copies found"
         )
         results = []
         for size in args.sizes:
             layout = Layout(root / f"archive-{size}")
             write_archive(layout, size - args.planted, seed=size)
             plant(planted, layout, rng)
-            per_article = index_bytes(layout) / size
+            signatures = signature_bytes(layout) / size
             seconds, peak = measured_run(root / "night", layout.root)
+            per_article = index_bytes(layout) / size
             found, wanted = planted_found(layout, planted, night_urls)
             publish = publish_seconds(layout)
             results.append((size, publish, peak, found, wanted))
             print(
                 f"{size:>10}{publish:>11.1f}{seconds:>8.1f}{peak / 2**20:>10.0f}"
-                f"{per_article:>17.0f}   {found}/{wanted}"
+                f"{per_article:>17.0f}{signatures:>22.0f}   {found}/{wanted}"
             )
             sys.stdout.flush()
             if not args.keep:

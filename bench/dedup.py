@@ -40,6 +40,7 @@ from tasks.config import DedupConfig, ExtractConfig, RunConfig
 from tasks.ids import normalise_text
 from tasks.io import discover_inputs
 from tasks.layout import Layout
+from tasks.lsh_index import ArchiveIndex, schemes_of
 from tasks.minhash import article_scheme, paragraph_scheme, sketch_paragraphs
 from tasks.pages import build_shard_rows
 from tasks.pool import worker_count
@@ -247,7 +248,9 @@ def stage_times(pages: list[Page], root: Path) -> dict[str, float]:
     sketching = (time.perf_counter() - start) / worker_count(0)
     for name in ("warm-up", "all"):
         start = time.perf_counter()
-        decide(Archive(Layout(root / f"empty-{name}"), []), tables[name], config)
+        layout = Layout(root / f"empty-{name}")
+        index = ArchiveIndex(layout, schemes_of(config))
+        decide(Archive(layout, [], index), tables[name], config)
         deciding = time.perf_counter() - start
     return {
         "extraction": extraction - sketching,

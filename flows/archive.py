@@ -188,7 +188,7 @@ def archive(
     progress.stage("deduplicating and publishing")
     _add(totals, publish_run(warehouse, run_id, done, dedup))
     if run.compact:
-        totals["files_compacted"] = compact_archive(warehouse)["files_before"]
+        totals["files_compacted"] = compact_archive(warehouse, dedup)["files_before"]
     seconds["publish"] = time.monotonic() - stage
     status = "failed" if failures else "completed"
     seconds["run"] = time.monotonic() - clock

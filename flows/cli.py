@@ -348,7 +348,7 @@ def compact(warehouse: WarehouseOption = None, config: ConfigOption = None) -> N
         _fail(
             f"no archive at {settings.warehouse}: run `broadsheet run` first, or pass --warehouse"
         )
-    done = compact_days(layout)
+    done = compact_days(layout, settings.dedup)
     out.print(
         f"compacted {done['days']} days: {done['files_before']} files became {done['files_after']}",
         highlight=False,

@@ -29,9 +29,11 @@ from prefect.cache_policies import NO_CACHE
 from schemas import ROW_KEYS, TABLES
 from tasks import io
 from tasks.columns import listed, without
+from tasks.config import DedupConfig
 from tasks.ids import stable_id
 from tasks.layout import Layout
-from tasks.publish import is_published
+from tasks.lsh_index import ArchiveIndex, schemes_of
+from tasks.publish import ROW_GROUP_ROWS, is_published
 from tasks.shards import Shard
 
 PARTITIONED = tuple(ROW_KEYS)  # the tables kept in date partitions
@@ -112,8 +114,11 @@ def day_files(layout: Layout) -> list[DayFiles]:
     return found
 
 
-def rows_per_group(table: pa.Table) -> int:
-    """Rows per row group: about _ROW_GROUP_BYTES of data, within DuckDB-friendly bounds."""
+def rows_per_group(table: pa.Table, name: str) -> int:
+    """Rows per row group of table `name`: about _ROW_GROUP_BYTES of data, within DuckDB-friendly
+    bounds, unless the table's readers want another size (publish.ROW_GROUP_ROWS)."""
+    if name in ROW_GROUP_ROWS:
+        return ROW_GROUP_ROWS[name]
     if not len(table):
         return _ROW_GROUP_ROWS[1]
     per_row = max(1, table.nbytes // len(table))
@@ -165,17 +170,22 @@ def compact_day(layout: Layout, found: DayFiles) -> int:
             [schema.empty_table(), *(io.read_parquet(p, schema) for p in found.files[table])]
         )
         merged = sorted_for_scans(merged, table)
-        io.write_parquet(merged, schema, target, row_group_rows=rows_per_group(merged))
+        io.write_parquet(merged, schema, target, row_group_rows=rows_per_group(merged, table))
     recover(layout)  # every new file is in place: this rolls forward
     return len(targets)
 
 
-def compact(layout: Layout) -> dict[str, int]:
-    """Compact every day that needs it; return days compacted and files before and after."""
+def compact(layout: Layout, dedup: DedupConfig | None = None) -> dict[str, int]:
+    """Compact every day that needs it; return days compacted and files before and after.
+
+    With the `dedup` config, the LSH index is then brought up to date (tasks/lsh_index.py):
+    the compacted signature files are indexed now rather than by the next run."""
     recover(layout)
     days = [d for d in day_files(layout) if d.needs_compaction()]
     before = sum(len(paths) for d in days for paths in d.files.values())
     after = sum(compact_day(layout, d) for d in days)
+    if days and dedup is not None:
+        ArchiveIndex(layout, schemes_of(dedup)).reconcile(leave_out=set())
     return {"days": len(days), "files_before": before, "files_after": after}
 
 
@@ -218,7 +228,7 @@ def release(layout: Layout, shards: list[Shard]) -> int:
                 rows = pages if table == "pages" else io.read_parquet(target, TABLES[table])
                 if pc.any(listed(rows, ROW_KEYS[table], ids)).as_py():
                     kept = without(rows, ROW_KEYS[table], ids)
-                    groups = rows_per_group(kept)
+                    groups = rows_per_group(kept, table)
                     io.write_parquet(kept, TABLES[table], target, row_group_rows=groups)
                     released += len(rows) - len(kept) if table == "pages" else 0
         io.write_json(record | {"shards": sorted(set(record["shards"]) - keys)}, path)
@@ -226,9 +236,10 @@ def release(layout: Layout, shards: list[Shard]) -> int:
 
 
 @task(name="compact", cache_policy=NO_CACHE)
-def compact_archive(warehouse: str) -> dict[str, int]:
-    """Compact the warehouse's day folders (see compact); return its counts."""
-    return compact(Layout(Path(warehouse)))
+def compact_archive(warehouse: str, dedup: DedupConfig) -> dict[str, int]:
+    """Compact the warehouse's day folders and bring the index up to date (see compact);
+    return its counts."""
+    return compact(Layout(Path(warehouse)), dedup)
 
 
 @task(name="release-shards", cache_policy=NO_CACHE)

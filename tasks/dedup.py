@@ -55,12 +55,12 @@ def signature_rows(keys: pa.Table, matrix: np.ndarray, scheme: Scheme) -> pa.Tab
     columns |= {
         "scheme": pa.array([scheme.name] * count, pa.string()),
         "minhash": minhash.cast(pa.binary()),
-        "bands": _bands_column(band_keys(matrix, scheme)),
+        "bands": bands_column(band_keys(matrix, scheme)),
     }
     return pa.Table.from_pydict(columns).cast(SIGNATURES)
 
 
-def _bands_column(keys: np.ndarray) -> pa.Array:
+def bands_column(keys: np.ndarray) -> pa.Array:
     """A (rows, bands) key matrix as the `bands` column."""
     flat = pa.array(keys.reshape(-1), pa.uint64())
     return pa.FixedSizeListArray.from_arrays(flat, keys.shape[1]).cast(pa.list_(pa.uint64()))
@@ -108,7 +108,8 @@ def signature_matrix(table: pa.Table) -> np.ndarray:
     return _blobs(table["minhash"], 0)
 
 
-def _band_matrix(table: pa.Table, scheme: Scheme) -> np.ndarray:
+def band_matrix(table: pa.Table, scheme: Scheme) -> np.ndarray:
+    """The `bands` column as a (rows, bands) uint64 array."""
     bands, _ = scheme.banding
     flat = pc.list_flatten(table["bands"]).to_numpy(zero_copy_only=False)
     return flat.astype(np.uint64).reshape(len(table), bands)
@@ -125,28 +126,36 @@ def sharing_a_band(
     """
     if len(archived) == 0 or len(queries) == 0:
         return archived.slice(0, 0)
-    prefix = scheme.name.rsplit("-b", 1)[0] + "-b"
-    same = pc.equal(archived["scheme"], scheme.name)
-    rebanded = pc.and_(pc.invert(same), pc.starts_with(archived["scheme"], prefix))
-    current = archived.filter(same)
-    other = archived.filter(rebanded)
-    if len(other):
-        keys = band_keys(signature_matrix(other), scheme)
-        index = other.schema.get_field_index("bands")
-        other = other.set_column(index, other.schema.field(index), _bands_column(keys))
-        current = pa.concat_tables([current, other])
+    current = banded(archived, scheme)
     if len(current) == 0:
         return current
     if wanted is None:
         wanted = query_keys(queries, scheme)
-    hit = has_any_key(_band_matrix(current, scheme), wanted)
+    hit = has_any_key(band_matrix(current, scheme), wanted)
     return current.filter(pa.array(hit))
+
+
+def banded(rows: pa.Table, scheme: Scheme) -> pa.Table:
+    """The `rows` comparable under `scheme`, with their band keys for it: rows signed with it,
+    then rows signed with the same shingles, permutations and seed but another banding (the
+    threshold changed), whose keys are recomputed. Rows signed otherwise are left out."""
+    prefix = scheme.name.rsplit("-b", 1)[0] + "-b"
+    same = pc.equal(rows["scheme"], scheme.name)
+    rebanded = pc.and_(pc.invert(same), pc.starts_with(rows["scheme"], prefix))
+    current = rows.filter(same)
+    other = rows.filter(rebanded)
+    if len(other):
+        keys = band_keys(signature_matrix(other), scheme)
+        index = other.schema.get_field_index("bands")
+        other = other.set_column(index, other.schema.field(index), bands_column(keys))
+        current = pa.concat_tables([current, other])
+    return current
 
 
 def query_keys(queries: pa.Table, scheme: Scheme) -> np.ndarray:
     """The distinct band keys of `queries`, sorted (band keys differ between bands, so one
     array serves all bands)."""
-    return np.unique(_band_matrix(queries, scheme))
+    return np.unique(band_matrix(queries, scheme))
 
 
 def has_any_key(keys: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
@@ -156,57 +165,6 @@ def has_any_key(keys: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
     flat = keys.reshape(-1)
     at = np.minimum(np.searchsorted(sorted_keys, flat), len(sorted_keys) - 1)
     return (sorted_keys[at] == flat).reshape(keys.shape).any(axis=1)
-
-
-class BandIndex:
-    """Signature rows of one scheme held in memory with their band keys sorted, so a lookup
-    costs a binary search per query key instead of a pass over every row."""
-
-    # Held without the columns that are the same on every row or follow from the signature.
-    _DERIVED = ("scheme", "bands")
-
-    def __init__(self, scheme: Scheme) -> None:
-        self.scheme = scheme
-        # One part per add: (rows, their band keys sorted, the row of each sorted key).
-        self._parts: list[tuple[pa.Table, np.ndarray, np.ndarray]] = []
-
-    def add(self, rows: pa.Table) -> None:
-        """Index `rows` (signatures made with this scheme)."""
-        if len(rows) == 0:
-            return
-        bands, _ = self.scheme.banding
-        keys = _band_matrix(rows, self.scheme).reshape(-1)
-        order = np.argsort(keys, kind="stable")
-        owners = (order // bands).astype(np.int32)
-        self._parts.append((rows.drop_columns(list(self._DERIVED)), keys[order], owners))
-
-    def minhash_of(self, article_ids: set[str]) -> pa.Table:
-        """article_id and minhash of the indexed rows of `article_ids`."""
-        wanted = pa.array(sorted(article_ids), pa.string())
-        found = [
-            rows.select(["article_id", "minhash"]).filter(pc.is_in(rows["article_id"], wanted))
-            for rows, _, _ in self._parts
-        ]
-        return pa.concat_tables(
-            [SIGNATURES.empty_table().select(["article_id", "minhash"]), *found]
-        )
-
-    def sharing_a_band(self, wanted: np.ndarray) -> pa.Table:
-        """The indexed rows that have any of the sorted band keys `wanted` (see query_keys)."""
-        found = [SIGNATURES.empty_table()]
-        for rows, keys, owners in self._parts:
-            starts, counts = _runs(keys, wanted)
-            if counts.any():
-                hits = rows.take(pa.array(np.unique(owners[_positions(starts, counts)])))
-                found.append(
-                    hits.append_column("scheme", pa.array([self.scheme.name] * len(hits)))
-                    .append_column(
-                        "bands", _bands_column(band_keys(signature_matrix(hits), self.scheme))
-                    )
-                    .select(SIGNATURES.names)
-                    .cast(SIGNATURES)
-                )
-        return pa.concat_tables(found)
 
 
 # --- articles ----------------------------------------------------------------------------
@@ -337,7 +295,7 @@ def band_pairs(queries: pa.Table, index: pa.Table, scheme: Scheme) -> np.ndarray
     """
     if len(queries) == 0 or len(index) == 0:
         return np.zeros((0, 2), dtype=np.int64)
-    query_keys, index_keys = _band_matrix(queries, scheme), _band_matrix(index, scheme)
+    query_keys, index_keys = band_matrix(queries, scheme), band_matrix(index, scheme)
     found = []
     for band in range(index_keys.shape[1]):
         order = np.argsort(index_keys[:, band], kind="stable")

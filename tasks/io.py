@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
@@ -495,10 +496,15 @@ def read_input(item: InputFile, max_bytes: int) -> Iterator[dict[str, Any]]:
 
 
 def write_parquet(
-    table: pa.Table, schema: pa.Schema, path: Path, row_group_rows: int | None = None
+    table: pa.Table,
+    schema: pa.Schema,
+    path: Path,
+    row_group_rows: int | None = None,
+    encodings: dict[str, str] | None = None,
 ) -> None:
     """Write `table` with the declared `schema` so that readers see the old file or the new one.
 
+    `encodings` names a Parquet encoding for some columns (the rest are dictionary-encoded).
     The file is written beside its target under a hidden temporary name, synced, then renamed.
     """
     table = table.select(schema.names).cast(schema)
@@ -506,6 +512,9 @@ def write_parquet(
     temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     try:
         options = PARQUET_OPTIONS | ({"row_group_size": row_group_rows} if row_group_rows else {})
+        if encodings:
+            dictionary = [name for name in schema.names if name not in encodings]
+            options |= {"use_dictionary": dictionary, "column_encoding": encodings}
         pq.write_table(table, temporary, **options)
         with open(temporary, "rb") as written:
             os.fsync(written.fileno())
@@ -542,6 +551,57 @@ def parquet_files(folder: Path, leave_out: Iterable[str] = ()) -> list[Path]:
     return sorted(
         p for p in folder.rglob("*.parquet") if not p.name.startswith(".") and p.stem not in skipped
     )
+
+
+def fingerprint(path: Path) -> tuple[int, int]:
+    """(size, modification time in ns) of a file: what changes when it is written again."""
+    status = path.stat()
+    return status.st_size, status.st_mtime_ns
+
+
+def rows_at(path: Path, rows: np.ndarray, schema: pa.Schema, columns: list[str]) -> pa.Table:
+    """`columns` of the rows numbered `rows` (0-based, in the file's order) of one Parquet
+    file, in the order given. Only the row groups holding them are read."""
+    parquet = pq.ParquetFile(path)
+    sizes = [parquet.metadata.row_group(g).num_rows for g in range(parquet.num_row_groups)]
+    starts = np.cumsum([0, *sizes])
+    groups = np.searchsorted(starts, rows, side="right") - 1
+    needed = sorted(set(groups.tolist()))
+    if not needed:
+        return schema.empty_table().select(columns)
+    table = parquet.read_row_groups(needed, columns=columns).cast(
+        pa.schema([schema.field(c) for c in columns])
+    )
+    # Where each needed row group starts in what was read.
+    read_at = np.zeros(len(starts), dtype=np.int64)
+    read_at[needed] = np.cumsum([0, *(sizes[g] for g in needed[:-1])])
+    return table.take(pa.array(read_at[groups] + rows - starts[groups]))
+
+
+def keys_in_files(
+    connection: duckdb.DuckDBPyConnection,
+    files: list[Path],
+    wanted: pa.Table,
+    band_range: tuple[int, int],
+) -> pa.Table:
+    """(filename, row) of the rows of index `files` (band, key, row columns) whose (band, key)
+    is in `wanted`, for bands in [low, high): one semi-join, run by DuckDB within the memory
+    limit of `connection` (spilling beyond it)."""
+    if not files or not len(wanted):
+        return pa.table({"filename": pa.array([], pa.string()), "row": pa.array([], pa.uint32())})
+    connection.register("wanted_keys", wanted)
+    try:
+        return connection.execute(
+            """
+            SELECT DISTINCT i.filename, i.row
+            FROM read_parquet($files, filename = true) AS i
+            SEMI JOIN wanted_keys AS w ON i.band = w.band AND i.key = w.key
+            WHERE i.band >= $low AND i.band < $high
+            """,
+            {"files": [str(f) for f in files], "low": band_range[0], "high": band_range[1]},
+        ).to_arrow_table()
+    finally:
+        connection.unregister("wanted_keys")
 
 
 def matching_rows(

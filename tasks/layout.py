@@ -8,6 +8,7 @@
 <warehouse>/_manifests/<shard>.json                          a published shard's receipt
 <warehouse>/_results/                                        Prefect's persisted task results
 <warehouse>/_scratch/                                        working files of publishing
+<warehouse>/_index/<segment>.parquet, .json                  the LSH index (tasks/lsh_index.py)
 <warehouse>/broadsheet.duckdb                                the views
 """
 
@@ -60,6 +61,11 @@ class Layout:
     def scratch(self, name: str) -> Path:
         """A working file of publishing, deleted when done (and before use, after a crash)."""
         return self.root / "_scratch" / name
+
+    @property
+    def index(self) -> Path:
+        """The LSH index of the archived signatures: segments derived from `signatures`."""
+        return self.root / "_index"
 
     def manifest(self, shard: str) -> Path:
         return self.root / "_manifests" / f"{shard}.json"

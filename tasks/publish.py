@@ -20,8 +20,8 @@ import pyarrow.compute as pc
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from schemas import ARTICLES, PAGES, PARAGRAPHS, ROW_KEYS, SIGNATURES, STAGED, TABLES
-from tasks import dedup, io
+from schemas import ARTICLES, PAGES, PARAGRAPHS, ROW_KEYS, STAGED, TABLES
+from tasks import dedup, io, lsh_index
 from tasks.columns import listed, only, update_where, without
 from tasks.config import DedupConfig
 from tasks.layout import Layout
@@ -71,23 +71,18 @@ class Night:
     without reading their files again (which made a night's cost grow with the square of its
     size):
 
-    - their signatures, indexed in memory by band key;
     - the paragraph lines counted for site furniture (`counts`, in the DuckDB database
       `connection`, or in memory), with those of earlier nights for the sites seen tonight
       (`counted_sites`), read once when a site first comes up;
     - per site, the furniture its archived paragraphs are marked with (`marked`), once a group
       has brought them in line: a later group whose furniture for the site is the same need
       not read them again.
+
+    Their signatures are in the archive's index (each group adds a segment).
     """
 
-    def __init__(
-        self, config: DedupConfig, connection: duckdb.DuckDBPyConnection | None = None
-    ) -> None:
+    def __init__(self, connection: duckdb.DuckDBPyConnection | None = None) -> None:
         self.shards: set[str] = set()
-        self.index = {
-            True: dedup.BandIndex(article_scheme(config)),
-            False: dedup.BandIndex(paragraph_scheme(config)),
-        }
         self.counts = dedup.SiteCounts(connection)
         self.counted_sites: set[str] = set()
         self.marked: dict[str, frozenset[str]] = {}
@@ -95,21 +90,25 @@ class Night:
     def add(self, shards: list[str], rows: dict[str, pa.Table]) -> None:
         """Hold what a group of `shards` published (its final rows)."""
         self.shards.update(shards)
-        signatures = rows["signatures"]
-        whole = pc.is_null(signatures["position"])
-        self.index[True].add(signatures.filter(whole))
-        self.index[False].add(signatures.filter(pc.invert(whole)))
         self.counts.add(rows["paragraphs"])
 
 
 class Archive:
     """Read access to what earlier runs published, leaving out the files of the shards being
-    published now (a shard redone after a crash must not meet its own rows). Signatures of the
-    `night`'s earlier groups come from its index, not from their files."""
+    published now (a shard redone after a crash must not meet its own rows). Signatures are
+    found through the archive's LSH `index` (tasks/lsh_index.py), reconciled before the
+    night's first group and given a segment by each group as it is published."""
 
-    def __init__(self, layout: Layout, shards: list[str], night: Night | None = None) -> None:
+    def __init__(
+        self,
+        layout: Layout,
+        shards: list[str],
+        index: lsh_index.ArchiveIndex,
+        night: Night | None = None,
+    ) -> None:
         self.layout = layout
         self.own = set(shards)
+        self.index = index
         self.night = night
 
     def files(self, table: str, indexed: set[str] | None = None) -> list[Path]:
@@ -118,37 +117,11 @@ class Archive:
 
     def signatures_like(self, queries: pa.Table, scheme: Scheme, whole: bool) -> pa.Table:
         """Archived signatures (whole bodies or paragraphs) sharing a band with `queries`."""
-
-        keys = dedup.query_keys(queries, scheme)
-
-        def keep(rows: pa.Table) -> pa.Table:
-            kind = pc.is_null(rows["position"]) if whole else pc.is_valid(rows["position"])
-            return dedup.sharing_a_band(rows.filter(kind), queries, scheme, keys)
-
-        files = self.files("signatures", self.night.shards if self.night else None)
-        found = [t for _, t in io.scan(files, SIGNATURES, SIGNATURES.names, keep)]
-        if self.night:
-            found.append(self.night.index[whole].sharing_a_band(keys))
-        return pa.concat_tables([SIGNATURES.empty_table(), *found])
+        return self.index.sharing_a_band(queries, scheme, whole)
 
     def body_minhash(self, article_ids: set[str]) -> pa.Table:
-        """article_id and whole-body minhash of archived `article_ids`."""
-        if not article_ids:
-            return SIGNATURES.empty_table().select(["article_id", "minhash"])
-        wanted = pa.array(sorted(article_ids), pa.string())
-
-        def keep(rows: pa.Table) -> pa.Table:
-            mine = pc.and_(pc.is_null(rows["position"]), pc.is_in(rows["article_id"], wanted))
-            return rows.filter(mine).select(["article_id", "minhash"])
-
-        files = self.files("signatures", self.night.shards if self.night else None)
-        columns = ["article_id", "position", "minhash"]
-        found = [t for _, t in io.scan(files, SIGNATURES, columns, keep)]
-        if self.night:
-            found.append(self.night.index[True].minhash_of(article_ids))
-        return pa.concat_tables(
-            [SIGNATURES.empty_table().select(["article_id", "minhash"]), *found]
-        )
+        """article_id and whole-body minhash of archived `article_ids` (found by a lookup)."""
+        return self.index.body_minhash(article_ids)
 
     def paragraphs_of(
         self, sites: set[str], columns: list[str], before_tonight: bool = False
@@ -305,7 +278,7 @@ def decide(
     sites = {s for s in paragraphs["site"].to_pylist() if s is not None}
     scheme = article_scheme(config)
     copies = _Copies(archive, articles, scheme)
-    night = archive.night or Night(config)
+    night = archive.night or Night()
     counts = night.counts
     columns = ["site", "text_key", "article_id", "status"]
     for _, rows in archive.paragraphs_of(sites - night.counted_sites, columns, True):
@@ -491,13 +464,20 @@ def publish_shards(
     give_back_memory()  # what the extraction stage freed, before the first group
     scratch = layout.scratch("furniture.duckdb")
     with io.scratch_database(scratch, config.counting_memory_mb) as database:
-        night = Night(config, database)
+        night = Night(database)
+        index = lsh_index.ArchiveIndex(layout, lsh_index.schemes_of(config), database)
+        totals.update(index.reconcile(leave_out=set(shards)))
         for number, group in enumerate(groups):
             # Shards of later groups are left out too: what a crash left of them is no archive.
-            archive = Archive(layout, [s for later in groups[number:] for s in later], night)
+            later = [s for later in groups[number:] for s in later]
+            archive = Archive(layout, later, index, night)
             totals.update(_publish_group(layout, run_id, group, dropped, archive, config))
             give_back_memory()
     return dict(totals)
+
+
+# Row groups of a table's published files, where its readers want another size than the default.
+ROW_GROUP_ROWS = {"signatures": lsh_index.SIGNATURE_ROW_GROUP}
 
 
 def give_back_memory() -> None:
@@ -535,13 +515,16 @@ def _publish_group(
     rows, totals = decide(archive, run, config)
     if archive.night:
         archive.night.add(shards, rows)
+    signature_files = []
     for shard in shards:
         tables = _shard_rows(rows, staged[shard]["pages"]["page_id"].to_pylist())
         files = []
         for (name, day), part in by_day(tables).items():
             path = layout.partition_file(name, day, shard)
-            io.write_parquet(part, TABLES[name], path)
+            io.write_parquet(part, TABLES[name], path, ROW_GROUP_ROWS.get(name))
             files.append(str(path.relative_to(layout.root)))
+            if name == "signatures":
+                signature_files.append((path, part))
         # A shard done again (reprocessed) drops the files of its earlier version it no longer has.
         earlier = (io.read_json(layout.manifest(shard)) or {}).get("files", [])
         for stale in sorted(set(earlier) - set(files)):
@@ -549,6 +532,7 @@ def _publish_group(
         io.write_json(
             {"shard": shard, "run_id": run_id, "files": sorted(files)}, layout.manifest(shard)
         )
+    archive.index.add(signature_files)
     return totals
 
 

@@ -52,3 +52,11 @@ def wcxb() -> dict[str, tuple[bytes, dict]]:
 @pytest.fixture
 def fixtures() -> Path:
     return FIXTURES
+
+
+@pytest.fixture(scope="module")
+def stories() -> list[list[str]]:
+    """The paragraphs of the fixture pages' true bodies of more than 300 words."""
+    truth = json.loads((FIXTURES / "html" / "ground-truth.json").read_text())
+    bodies = [v["articleBody"] for _, v in sorted(truth.items())]
+    return [[p for p in b.split("\n") if p.strip()] for b in bodies if len(b.split()) > 300]

@@ -2,6 +2,7 @@
 
 import json
 import random
+import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -10,6 +11,8 @@ import pytest
 from bench.dedup import archive_nights, quality
 from bench.labelled import _desk_edit, _relede, _trim, build, render
 from tasks.config import DedupConfig
+from tasks.layout import Layout
+from tasks.lsh_index import ArchiveIndex, schemes_of
 from tests.conftest import FIXTURES, SEED
 from tests.flows.test_archive import run, sql
 
@@ -80,6 +83,9 @@ def test_a_later_run_marks_copies_of_archived_stories(tmp_path, stories):
         for a in sql(tmp_path / "w", "SELECT url, article_id FROM articles")
     }
 
+    # An archive from before the LSH index: the next run indexes it before deciding.
+    shutil.rmtree(tmp_path / "w" / "_index")
+
     later = DAY + timedelta(days=7)
     copies = [
         page("second.example", f"wire-{i}", syndicated(s), later) for i, s in enumerate(stories[:3])
@@ -117,6 +123,15 @@ def test_a_later_run_marks_copies_of_archived_stories(tmp_path, stories):
     assert first["https://first.example/story-5"] in marked[2:]
     (last_run,) = sql(tmp_path / "w", "SELECT * FROM runs ORDER BY started_at DESC LIMIT 1")
     assert (last_run["exact_duplicates"], last_run["near_duplicates"]) == (1, 3)
+    # The index covers every signatures file, those compacted tonight included.
+    layout = Layout(tmp_path / "w")
+    covered = {
+        f.path for s in ArchiveIndex(layout, schemes_of(DedupConfig())).segments() for f in s.files
+    }
+    files = {
+        str(p.relative_to(layout.root)) for p in layout.table("signatures").rglob("c-*.parquet")
+    }
+    assert files and files <= covered
 
 
 def test_a_later_night_finds_trimmed_re_leded_and_edited_copies_of_archived_stories(
