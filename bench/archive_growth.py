@@ -6,11 +6,11 @@
 Each archive is written directly, as nightly runs leave it (date partitions, a manifest per
 shard, the declared schemas, `tasks/io.py`'s writer): articles, pages, paragraphs (11 an
 article) and signatures (the body's and each paragraph's MinHash with its LSH band keys), over
-DAYS days and SITES sites, among them the night's own, and the LSH index of the signatures
-(`tasks/lsh_index.py`, a segment a day). Its texts and signatures are random, so
-they match nothing by chance. Into each, copies of `--planted` of tonight's stories are put at
-random depths (days): the real rows the pipeline made of them in an earlier run of their own,
-with their day moved.
+DAYS days and SITES sites, among them the night's own, the LSH index of the signatures
+(`tasks/lsh_index.py`, a segment a day) and the site furniture counts of the paragraphs. Its
+texts and signatures are random, so they match nothing by chance. Into each, copies of
+`--planted` of tonight's stories are put at random depths (days): the real rows the pipeline
+made of them in an earlier run of their own, with their day moved.
 
 Then the same night of real pages (the benchmark's, in edited copies as `bench/scale.py` writes
 them, so no two are copies of each other) is archived by `broadsheet run` in a child process.
@@ -40,12 +40,12 @@ from bench.scale import edited, measured_run, write_inputs
 from schemas import ARTICLES, PAGES, PARAGRAPHS, TABLES
 from tasks import io
 from tasks.config import DedupConfig
-from tasks.dedup import signature_rows
+from tasks.dedup import SiteCounts, signature_rows
 from tasks.ids import stable_id
 from tasks.layout import Layout
 from tasks.lsh_index import ArchiveIndex, schemes_of
 from tasks.minhash import article_scheme, paragraph_scheme
-from tasks.publish import ROW_GROUP_ROWS, ensure_tables
+from tasks.publish import ROW_GROUP_ROWS, bring_counts_up_to_date, ensure_tables
 
 DAYS = 100  # one shard file a day and table
 SITES = 300  # the night's 181 sites and others
@@ -197,6 +197,13 @@ def plant(planted: Layout, into: Layout, rng: np.random.Generator) -> None:
                 shutil.copyfile(source, target)
 
 
+def count_lines(layout: Layout) -> None:
+    """Count the archive's paragraph lines for site furniture, as the nights would have kept
+    them (the first run of an archive without counts does the same)."""
+    with io.kept_database(layout.counts, DedupConfig().counting_memory_mb) as database:
+        bring_counts_up_to_date(layout, SiteCounts(database), {})
+
+
 def index_bytes(layout: Layout) -> int:
     """Bytes of the LSH index (`_index/`)."""
     return sum(p.stat().st_size for p in layout.index.glob("*.parquet"))
@@ -262,6 +269,7 @@ def main() -> None:
             layout = Layout(root / f"archive-{size}")
             write_archive(layout, size - args.planted, seed=size)
             plant(planted, layout, rng)
+            count_lines(layout)
             signatures = signature_bytes(layout) / size
             seconds, peak = measured_run(root / "night", layout.root)
             per_article = index_bytes(layout) / size

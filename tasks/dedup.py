@@ -12,6 +12,8 @@ visited again in that order: one most of whose words are in an earlier survivor'
 (containment, see contained_copies) is a copy of it too.
 """
 
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -510,53 +512,258 @@ def hex_prefix(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
     return (nibbles << _NIBBLE_SHIFTS).sum(axis=1, dtype=np.uint64)
 
 
+# SiteCounts.add: count the lines of `added` that no page already gave (see the class).
+_ADD_LINES = """
+CREATE OR REPLACE TEMP TABLE fresh AS
+    SELECT DISTINCT site, line, story FROM added
+    ANTI JOIN lines USING (site, line, story);
+INSERT INTO site_stories
+    SELECT site, count(*) FROM (
+        SELECT DISTINCT site, story FROM fresh
+        ANTI JOIN lines USING (site, story))
+    GROUP BY site;
+CREATE OR REPLACE TEMP TABLE changed AS
+    SELECT site, line, count(*) AS stories FROM fresh GROUP BY site, line;
+-- A line not yet repeated is on one story if `lines` has it, else on none.
+CREATE OR REPLACE TEMP TABLE prior_counts AS
+    SELECT c.site, c.line, coalesce(r.stories, s.one, 0) AS stories
+    FROM changed c
+    LEFT JOIN repeated r USING (site, line)
+    LEFT JOIN (SELECT DISTINCT site, line, 1 AS one FROM lines
+               SEMI JOIN changed USING (site, line)) s USING (site, line);
+DELETE FROM repeated USING changed
+    WHERE repeated.site = changed.site AND repeated.line = changed.line;
+INSERT INTO repeated
+    SELECT c.site, c.line, p.stories + c.stories
+    FROM changed c JOIN prior_counts p USING (site, line)
+    WHERE p.stories + c.stories >= 2;
+INSERT INTO lines SELECT DISTINCT site, line, story, page FROM added
+    ANTI JOIN lines USING (site, line, story, page);
+INSERT INTO loose SELECT DISTINCT site, line FROM added_loose
+    ANTI JOIN loose USING (site, line);
+"""
+
+# SiteCounts.remove_pages: take the lines of `gone_pages` out, and what only they gave.
+_REMOVE_PAGES = """
+CREATE OR REPLACE TEMP TABLE gone AS
+    SELECT DISTINCT site, line, story FROM lines SEMI JOIN gone_pages USING (page);
+DELETE FROM lines WHERE page IN (SELECT page FROM gone_pages);
+CREATE OR REPLACE TEMP TABLE lost AS
+    SELECT * FROM gone ANTI JOIN lines USING (site, line, story);
+INSERT INTO site_stories
+    SELECT site, -count(*) FROM (
+        SELECT DISTINCT site, story FROM lost ANTI JOIN lines USING (site, story))
+    GROUP BY site;
+CREATE OR REPLACE TEMP TABLE changed AS
+    SELECT site, line, count(*) AS stories FROM lost GROUP BY site, line;
+CREATE OR REPLACE TEMP TABLE new_counts AS
+    SELECT r.site, r.line, r.stories - c.stories AS stories
+    FROM repeated r JOIN changed c USING (site, line);
+DELETE FROM repeated USING changed
+    WHERE repeated.site = changed.site AND repeated.line = changed.line;
+INSERT INTO repeated SELECT * FROM new_counts WHERE stories >= 2;
+"""
+
+
 class SiteCounts:
-    """On how many distinct stories of a site each paragraph key appears.
+    """On how many distinct stories of a site each paragraph line appears, kept up to date as
+    lines are added and taken out, so that finding a site's furniture reads its counts, not
+    its paragraphs.
 
     A story is an article with its copies: copy pages' paragraphs carry the survivor's
     article_id, so five captures of one story on a site count once, whichever night they came.
-    Every archived line of the night's sites is counted, which for a site with millions of
-    archived articles is more than memory should hold: the lines go into a DuckDB database
-    (`connection`; a file from io.scratch_database when publishing), which counts them within
-    its memory limit and spills the rest to disk. Each line is 20 bytes of numbers (a site
-    code, and the text key and the article id as 64-bit numbers), not its strings.
+    The counts live in a DuckDB database (`connection`: the warehouse's `_counts/` file when
+    publishing, kept from night to night; in memory otherwise), in four tables:
+
+    - `lines`: each counted line of each page (site code, and the line's text key, the story's
+      article id and the page id as 64-bit numbers): 28 bytes a line, what adding and taking
+      out are checked against;
+    - `repeated`: per site, the lines on two stories or more, and on how many (only those can
+      be furniture: boilerplate_min_pages is at least 2);
+    - `site_stories`: per site, how many stories it has;
+    - `sites`: the site codes.
+
+    Adding a page's lines changes the counts only for lines and stories that no other page
+    already gave (set semantics, so a page added twice counts once), and taking a page out only
+    for those no remaining page gives: each a join against `lines`, which DuckDB runs within
+    the connection's memory limit. `pending()` lets a group's lines count until it is decided
+    (a transaction rolled back).
     """
 
     def __init__(self, connection: duckdb.DuckDBPyConnection | None = None) -> None:
         self._db = connection if connection is not None else duckdb.connect()
-        for table in ("lines", "pending"):
-            self._db.execute(f"CREATE TABLE {table} (site INTEGER, line UBIGINT, story UBIGINT)")
-        self._sites: dict[str, int] = {}
+        self._db.execute(
+            """
+            CREATE TABLE IF NOT EXISTS sites (name VARCHAR, code INTEGER);
+            CREATE TABLE IF NOT EXISTS lines (
+                site INTEGER, line UBIGINT, story UBIGINT, page UBIGINT);
+            CREATE TABLE IF NOT EXISTS repeated (site INTEGER, line UBIGINT, stories BIGINT);
+            CREATE TABLE IF NOT EXISTS site_stories (site INTEGER, stories BIGINT);
+            CREATE TABLE IF NOT EXISTS built (built_at TIMESTAMP);
+            CREATE TABLE IF NOT EXISTS marked (site INTEGER, line UBIGINT);
+            CREATE TABLE IF NOT EXISTS loose (site INTEGER, line UBIGINT);
+            """
+        )
+        self._sites: dict[str, int] = dict(
+            self._db.execute("SELECT name, code FROM sites ORDER BY code").fetchall()
+        )
+        self._open = False  # inside pending(): its transaction holds the changes
 
-    def _site_codes(self, sites: pa.ChunkedArray) -> pa.Array:
-        for site in pc.unique(sites).to_pylist():
-            self._sites.setdefault(site, len(self._sites))
+    @property
+    def built(self) -> bool:
+        """Whether the counts hold the archive (see rebuild)."""
+        return bool(self._db.execute("SELECT count(*) FROM built").fetchone()[0])  # type: ignore[index]
+
+    def _site_codes(self, sites: pa.Array | pa.ChunkedArray) -> pa.Array:
+        fresh = [s for s in pc.unique(sites).to_pylist() if s not in self._sites]
+        for site in fresh:
+            self._sites[site] = len(self._sites)
+        if fresh:
+            self._db.executemany(
+                "INSERT INTO sites VALUES (?, ?)", [(s, self._sites[s]) for s in fresh]
+            )
         return pc.index_in(sites, value_set=pa.array(list(self._sites), pa.string()))
 
-    def add(self, paragraphs: pa.Table, pending: bool = False) -> None:
-        """Add the kept, boilerplate and copied paragraphs of article pages; `pending` ones
-        only until forget_pending (a group's lines before it is published as decided)."""
-        rows = paragraphs.select(["site", "text_key", "article_id", "status"])
+    def _lines(self, paragraphs: pa.Table) -> pa.Table:
+        """The counted lines of `paragraphs`: kept, boilerplate and copied paragraphs of
+        article pages, as numbers."""
+        rows = paragraphs.select(["site", "text_key", "article_id", "status", "page_id"])
         counted = rows.filter(
             pc.and_(
                 pc.and_(pc.is_valid(rows["article_id"]), pc.is_valid(rows["site"])),
                 pc.is_in(rows["status"], _COUNTED),
             )
         )
-        lines = pa.table(
+        return pa.table(
             {
                 "site": self._site_codes(counted["site"]),
                 "line": hex_prefix(counted["text_key"]),
                 "story": hex_prefix(counted["article_id"]),
+                "page": hex_prefix(counted["page_id"]),
             }
         )
-        self._db.register("added", lines)
-        table = "pending" if pending else "lines"
-        self._db.execute(f"INSERT INTO {table} SELECT site, line, story FROM added")
-        self._db.unregister("added")
 
-    def forget_pending(self) -> None:
-        self._db.execute("DELETE FROM pending")
+    def _loose(self, paragraphs: pa.Table) -> pa.Table:
+        """(site, line) of the kept and boilerplate paragraphs that belong to no article (a
+        page emptied by furniture): never counted, but marked and unmarked like the rest."""
+        rows = paragraphs.select(["site", "text_key", "article_id", "status"])
+        loose = rows.filter(
+            pc.and_(
+                pc.and_(pc.is_null(rows["article_id"]), pc.is_valid(rows["site"])),
+                pc.is_in(rows["status"], pa.array([KEPT, BOILERPLATE])),
+            )
+        )
+        return pa.table(
+            {"site": self._site_codes(loose["site"]), "line": hex_prefix(loose["text_key"])}
+        )
+
+    def add(self, paragraphs: pa.Table) -> None:
+        """Count the lines of `paragraphs` (rows with site, text_key, article_id, status and
+        page_id): kept, boilerplate and copied paragraphs of article pages."""
+        tables = {"added": self._lines(paragraphs), "added_loose": self._loose(paragraphs)}
+        self._change(tables, _ADD_LINES)
+
+    def remove_pages(self, page_ids: list[str]) -> None:
+        """Take the lines of the pages `page_ids` out (they are to be published again)."""
+        if page_ids:
+            gone = pa.table({"page": hex_prefix(pa.array(page_ids, pa.string()))})
+            self._change({"gone_pages": gone}, _REMOVE_PAGES)
+
+    def _change(self, tables: dict[str, pa.Table], statements: str) -> None:
+        """Run `statements` (which read `tables` by name), then settle site_stories, in one
+        transaction: pending()'s, or one of their own, so a crash leaves all or none."""
+        for name, rows in tables.items():
+            self._db.register(name, rows)
+        try:
+            if not self._open:
+                self._db.execute("BEGIN TRANSACTION")
+            try:
+                self._db.execute(statements)
+                self._settle_site_stories()
+            except BaseException:
+                if not self._open:
+                    self._db.execute("ROLLBACK")
+                raise
+            if not self._open:
+                self._db.execute("COMMIT")
+        finally:
+            for name in tables:
+                self._db.unregister(name)
+
+    def _settle_site_stories(self) -> None:
+        """One row per site in site_stories (changes are appended as rows, then summed)."""
+        self._db.execute(
+            """
+            CREATE OR REPLACE TEMP TABLE summed AS
+                SELECT site, sum(stories)::BIGINT AS stories FROM site_stories GROUP BY site;
+            DELETE FROM site_stories;
+            INSERT INTO site_stories SELECT * FROM summed WHERE stories > 0;
+            """
+        )
+
+    def rebuild(self, parts: Iterable[pa.Table]) -> None:
+        """Count every line of `parts` (the archive's paragraphs, in any number of tables)
+        from nothing, in one pass: how an archive gets its counts the first time."""
+        for table in ("built", "lines", "repeated", "site_stories", "marked", "loose"):
+            self._db.execute(f"DELETE FROM {table}")
+        for part in parts:
+            marked = part.filter(pc.fill_null(pc.equal(part["reason"], SITE_BOILERPLATE), False))
+            found = {
+                "added": self._lines(part),
+                "added_loose": self._loose(part),
+                "added_marks": pa.table(
+                    {
+                        "site": self._site_codes(marked["site"]),
+                        "line": hex_prefix(marked["text_key"]),
+                    }
+                ),
+            }
+            for name, rows in found.items():
+                self._db.register(name, rows)
+            self._db.execute(
+                """
+                INSERT INTO lines SELECT site, line, story, page FROM added;
+                INSERT INTO loose SELECT site, line FROM added_loose;
+                INSERT INTO marked SELECT site, line FROM added_marks;
+                """
+            )
+            for name in found:
+                self._db.unregister(name)
+        self._db.execute(
+            """
+            CREATE OR REPLACE TEMP TABLE distinct_rows AS SELECT DISTINCT * FROM loose;
+            DELETE FROM loose;
+            INSERT INTO loose SELECT * FROM distinct_rows;
+            CREATE OR REPLACE TEMP TABLE distinct_rows AS SELECT DISTINCT * FROM marked;
+            DELETE FROM marked;
+            INSERT INTO marked SELECT * FROM distinct_rows;
+            CREATE OR REPLACE TEMP TABLE distinct_lines AS
+                SELECT DISTINCT site, line, story, page FROM lines;
+            DELETE FROM lines;
+            INSERT INTO lines SELECT * FROM distinct_lines;
+            DROP TABLE distinct_lines;
+            INSERT INTO repeated
+                SELECT site, line, count(DISTINCT story) FROM lines GROUP BY site, line
+                HAVING count(DISTINCT story) >= 2;
+            INSERT INTO site_stories
+                SELECT site, count(DISTINCT story) FROM lines GROUP BY site;
+            DELETE FROM built;
+            INSERT INTO built VALUES (now()::TIMESTAMP);
+            """
+        )
+
+    @contextmanager
+    def pending(self) -> Iterator[None]:
+        """Lines added inside count until the block ends, then are taken back out."""
+        self._db.execute("BEGIN TRANSACTION")
+        sites = dict(self._sites)
+        self._open = True
+        try:
+            yield
+        finally:
+            self._db.execute("ROLLBACK")
+            self._sites = sites
+            self._open = False
 
     def boilerplate(
         self, config: DedupConfig, sites: set[str] | None = None
@@ -572,17 +779,11 @@ class SiteCounts:
             return set()
         found = self._db.execute(
             """
-            WITH counted AS (
-                SELECT * FROM lines WHERE list_contains($codes, site)
-                UNION ALL SELECT * FROM pending WHERE list_contains($codes, site)
-            ),
-            triples AS (SELECT DISTINCT site, line, story FROM counted),
-            per_line AS (SELECT site, line, count(*) AS stories FROM triples GROUP BY site, line),
-            per_site AS (SELECT site, count(DISTINCT story) AS stories FROM triples GROUP BY site)
-            SELECT per_line.site, per_line.line
-            FROM per_line JOIN per_site ON per_line.site = per_site.site
-            WHERE per_line.stories >= $min_pages
-              AND CAST(per_line.stories AS DOUBLE) >= CAST(per_site.stories AS DOUBLE) * $share
+            SELECT r.site, r.line
+            FROM repeated r JOIN site_stories s ON r.site = s.site
+            WHERE list_contains($codes, r.site)
+              AND r.stories >= $min_pages
+              AND CAST(r.stories AS DOUBLE) >= CAST(s.stories AS DOUBLE) * $share
             """,
             {
                 "min_pages": config.boilerplate_min_pages,
@@ -590,8 +791,54 @@ class SiteCounts:
                 "codes": codes,
             },
         ).fetchall()
-        names = list(self._sites)
+        names = {code: name for name, code in self._sites.items()}
         return {(names[site], f"{line:016x}") for site, line in found}
+
+    def _furniture_table(self, furniture: set[tuple[str, str]], sites: set[str]) -> pa.Table:
+        pairs = sorted(pair for pair in furniture if pair[0] in sites)
+        return pa.table(
+            {
+                "site": self._site_codes(pa.array([p[0] for p in pairs], pa.string())),
+                "line": hex_prefix(pa.array([p[1] for p in pairs], pa.string())),
+            }
+        )
+
+    def sites_to_mark(self, furniture: set[tuple[str, str]], sites: set[str]) -> set[str]:
+        """The `sites` whose archived paragraphs marking them with `furniture` may change: a
+        line marked last time that is furniture no longer, or a line become furniture that the
+        archive holds. The others need not be read."""
+        codes = pa.table({"site": self._site_codes(pa.array(sorted(sites), pa.string()))})
+        tables = {"asked": codes, "tonight": self._furniture_table(furniture, sites)}
+        for name, rows in tables.items():
+            self._db.register(name, rows)
+        try:
+            found = self._db.execute(
+                """
+                SELECT DISTINCT site FROM (
+                    SELECT site, line FROM marked SEMI JOIN asked USING (site)
+                    ANTI JOIN tonight USING (site, line))
+                UNION
+                SELECT DISTINCT site FROM (
+                    SELECT site, line FROM tonight ANTI JOIN marked USING (site, line)
+                    SEMI JOIN (SELECT site, line FROM lines UNION ALL SELECT site, line FROM loose)
+                        AS present USING (site, line))
+                """
+            ).fetchall()
+        finally:
+            for name in tables:
+                self._db.unregister(name)
+        names = {code: name for name, code in self._sites.items()}
+        return {names[site] for (site,) in found}
+
+    def set_marked(self, furniture: set[tuple[str, str]], sites: set[str]) -> None:
+        """Record that the archived paragraphs of `sites` are marked with `furniture`."""
+        codes = pa.table({"site": self._site_codes(pa.array(sorted(sites), pa.string()))})
+        tables = {"asked": codes, "tonight": self._furniture_table(furniture, sites)}
+        statements = """
+            DELETE FROM marked WHERE site IN (SELECT site FROM asked);
+            INSERT INTO marked SELECT site, line FROM tonight;
+        """
+        self._change(tables, statements)
 
 
 def mark_boilerplate(

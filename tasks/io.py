@@ -636,11 +636,11 @@ def existing_values(
 
 
 @contextmanager
-def scratch_database(path: Path, memory_mb: int) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A DuckDB database in the file `path` for working data larger than memory: it holds
-    at most `memory_mb` MiB in memory and spills the rest beside `path`. Deleted on exit."""
+def kept_database(path: Path, memory_mb: int) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A DuckDB database in the file `path` that outlives the run (its commits are atomic and
+    durable: DuckDB's write-ahead log), holding at most `memory_mb` MiB in memory and spilling
+    the rest beside `path` while open."""
     spill = path.with_name(path.name + ".tmp")
-    _remove_database(path, spill)
     path.parent.mkdir(parents=True, exist_ok=True)
     settings: dict[str, str | bool | int | float | list[str]] = {
         "memory_limit": f"{memory_mb}MB",
@@ -652,13 +652,7 @@ def scratch_database(path: Path, memory_mb: int) -> Iterator[duckdb.DuckDBPyConn
         yield connection
     finally:
         connection.close()
-        _remove_database(path, spill)
-
-
-def _remove_database(path: Path, spill: Path) -> None:
-    remove_file(path)
-    remove_file(path.with_name(path.name + ".wal"))
-    remove_tree(spill)
+        remove_tree(spill)
 
 
 def remove_file(path: Path) -> None:

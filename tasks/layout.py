@@ -7,8 +7,8 @@
 <warehouse>/_staging/<shard>/<table>.parquet                 a shard's work before publishing
 <warehouse>/_manifests/<shard>.json                          a published shard's receipt
 <warehouse>/_results/                                        Prefect's persisted task results
-<warehouse>/_scratch/                                        working files of publishing
 <warehouse>/_index/<segment>.parquet, .json                  the LSH index (tasks/lsh_index.py)
+<warehouse>/_counts/furniture.duckdb                         furniture counts (dedup.SiteCounts)
 <warehouse>/broadsheet.duckdb                                the views
 """
 
@@ -58,14 +58,15 @@ class Layout:
         """Prefect's persisted task results (small: counts), pruned after some days."""
         return self.root / "_results"
 
-    def scratch(self, name: str) -> Path:
-        """A working file of publishing, deleted when done (and before use, after a crash)."""
-        return self.root / "_scratch" / name
-
     @property
     def index(self) -> Path:
         """The LSH index of the archived signatures: segments derived from `signatures`."""
         return self.root / "_index"
+
+    @property
+    def counts(self) -> Path:
+        """The site furniture counts, kept from night to night (tasks/dedup.py SiteCounts)."""
+        return self.root / "_counts" / "furniture.duckdb"
 
     def manifest(self, shard: str) -> Path:
         return self.root / "_manifests" / f"{shard}.json"

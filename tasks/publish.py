@@ -67,25 +67,19 @@ def demote_pages(pages: pa.Table, article_ids: set[str], reason: str) -> pa.Tabl
 
 
 class Night:
-    """What this night's earlier groups published, held so that each later group is decided
-    without reading their files again (which made a night's cost grow with the square of its
-    size):
+    """What publishing keeps across a night's groups:
 
-    - the paragraph lines counted for site furniture (`counts`, in the DuckDB database
-      `connection`, or in memory), with those of earlier nights for the sites seen tonight
-      (`counted_sites`), read once when a site first comes up;
-    - per site, the furniture its archived paragraphs are marked with (`marked`), once a group
-      has brought them in line: a later group whose furniture for the site is the same need
-      not read them again.
+    - the site furniture counts (`counts`, dedup.SiteCounts in the DuckDB database
+      `connection`: the warehouse's, kept from night to night; in memory otherwise), to which
+      each group adds the lines it published, and which know the furniture each site's archive
+      is marked with.
 
-    Their signatures are in the archive's index (each group adds a segment).
+    The groups' signatures are in the archive's index (each group adds a segment).
     """
 
     def __init__(self, connection: duckdb.DuckDBPyConnection | None = None) -> None:
         self.shards: set[str] = set()
         self.counts = dedup.SiteCounts(connection)
-        self.counted_sites: set[str] = set()
-        self.marked: dict[str, frozenset[str]] = {}
 
     def add(self, shards: list[str], rows: dict[str, pa.Table]) -> None:
         """Hold what a group of `shards` published (its final rows)."""
@@ -123,15 +117,11 @@ class Archive:
         """article_id and whole-body minhash of archived `article_ids` (found by a lookup)."""
         return self.index.body_minhash(article_ids)
 
-    def paragraphs_of(
-        self, sites: set[str], columns: list[str], before_tonight: bool = False
-    ) -> Iterator[tuple[Path, pa.Table]]:
-        """`columns` of the archived paragraphs of `sites`, file by file; only those of
-        earlier nights when `before_tonight`."""
+    def paragraphs_of(self, sites: set[str], columns: list[str]) -> Iterator[tuple[Path, pa.Table]]:
+        """`columns` of the archived paragraphs of `sites`, file by file."""
         wanted = pa.array(sorted(sites), pa.string())
-        tonight = self.night.shards if before_tonight and self.night else None
         return io.scan(
-            self.files("paragraphs", tonight),
+            self.files("paragraphs"),
             PARAGRAPHS,
             columns,
             lambda rows: rows.filter(pc.fill_null(pc.is_in(rows["site"], wanted), False)),
@@ -280,10 +270,6 @@ def decide(
     copies = _Copies(archive, articles, scheme)
     night = archive.night or Night()
     counts = night.counts
-    columns = ["site", "text_key", "article_id", "status"]
-    for _, rows in archive.paragraphs_of(sites - night.counted_sites, columns, True):
-        counts.add(rows)
-    night.counted_sites |= sites
     # Copies are judged on bodies cleaned of the furniture known so far.
     articles, paragraphs, _ = _clean(articles, paragraphs, counts.boilerplate(config, sites))
     articles, paragraphs, hollow = _hollow(articles, paragraphs)
@@ -291,10 +277,10 @@ def decide(
     # Then furniture is counted per story: five captures of one story are one piece of
     # evidence, ten copies of ten wire stories on a new site are ten. The group's lines count
     # until it is decided; the night then holds them as published (Night.add).
-    counts.add(paragraphs, pending=True)
-    counts.add(copies.paragraphs(), pending=True)
-    furniture = counts.boilerplate(config, sites)
-    counts.forget_pending()
+    with counts.pending():
+        counts.add(paragraphs)
+        counts.add(copies.paragraphs())
+        furniture = counts.boilerplate(config, sites)
     articles, paragraphs, changed = _clean(articles, paragraphs, furniture)
     articles, paragraphs, emptied = _hollow(articles, paragraphs)
     hollow |= emptied
@@ -373,24 +359,21 @@ def reclean_archive(
     """Bring archived articles of `sites` in line with their current site `furniture`; return
     how many bodies changed.
 
-    Sites whose furniture is what tonight last marked their archive with are left alone (see
-    Night.marked). Files are read again (their marks, then in full only where one changes)
-    rather than held since counting: every archived line of a site would otherwise stay in
-    memory. The article file is rewritten before its paragraph file, so a crash between the
-    two leaves paragraphs still to mark, which the next run finds and finishes.
+    Only sites whose marks may change are read (SiteCounts.sites_to_mark: the counts know which
+    lines each site's archive is marked with and which it holds), and of their files only those
+    where a mark changes are rewritten. The article file is rewritten before its paragraph file,
+    and the new marks are recorded only when every file is, so a crash part way leaves marks
+    still to change, which the next run finds and finishes.
     """
-    lines_of: dict[str, set[str]] = defaultdict(set)
-    for site, line in furniture:
-        lines_of[site].add(line)
-    sites = {site for site in sites if night.marked.get(site) != frozenset(lines_of[site])}
-    night.marked.update({site: frozenset(lines_of[site]) for site in sites})
+    counts = night.counts
+    changing = counts.sites_to_mark(furniture, sites)
     changed_total = 0
     marks = ["site", "text_key", "status", "reason"]
-    for path, lines in archive.paragraphs_of(sites, marks):
-        if not dedup.needs_marking(lines, furniture, sites):
+    for path, lines in archive.paragraphs_of(changing, marks) if changing else ():
+        if not dedup.needs_marking(lines, furniture, changing):
             continue
         paragraphs = io.read_parquet(path, PARAGRAPHS)
-        paragraphs = dedup.mark_boilerplate(paragraphs, furniture, sites)
+        paragraphs = dedup.mark_boilerplate(paragraphs, furniture, changing)
         articles_file = archive.layout.table("articles") / path.relative_to(
             archive.layout.table("paragraphs")
         )
@@ -401,6 +384,7 @@ def reclean_archive(
             io.write_parquet(articles, ARTICLES, articles_file)
             changed_total += len(changed)
         io.write_parquet(paragraphs, PARAGRAPHS, path)
+    counts.set_marked(furniture, sites)
     return changed_total
 
 
@@ -462,9 +446,9 @@ def publish_shards(
     totals: Counter[str] = Counter({"pages_collided": sum(map(len, dropped.values()))})
     groups = batches({s: len(ids) for s, ids in page_ids.items()}, config.batch_pages)
     give_back_memory()  # what the extraction stage freed, before the first group
-    scratch = layout.scratch("furniture.duckdb")
-    with io.scratch_database(scratch, config.counting_memory_mb) as database:
+    with io.kept_database(layout.counts, config.counting_memory_mb) as database:
         night = Night(database)
+        bring_counts_up_to_date(layout, night.counts, page_ids)
         index = lsh_index.ArchiveIndex(layout, lsh_index.schemes_of(config), database)
         totals.update(index.reconcile(leave_out=set(shards)))
         for number, group in enumerate(groups):
@@ -478,6 +462,21 @@ def publish_shards(
 
 # Row groups of a table's published files, where its readers want another size than the default.
 ROW_GROUP_ROWS = {"signatures": lsh_index.SIGNATURE_ROW_GROUP}
+
+
+def bring_counts_up_to_date(
+    layout: Layout, counts: dedup.SiteCounts, page_ids: dict[str, list[str]]
+) -> None:
+    """Make `counts` hold the lines of the archive without the shards being published
+    (`page_ids`: each one's staged pages): the first time, by counting every archived paragraph
+    (an archive from before the counts were kept); after that, by taking out whatever an
+    interrupted or released earlier publishing of those pages left counted."""
+    if counts.built:
+        counts.remove_pages(sorted({p for ids in page_ids.values() for p in ids}))
+        return
+    files = io.parquet_files(layout.table("paragraphs"), leave_out=set(page_ids))
+    columns = ["site", "text_key", "article_id", "status", "page_id"]
+    counts.rebuild(rows for _, rows in io.scan(files, PARAGRAPHS, columns, lambda rows: rows))
 
 
 def give_back_memory() -> None:

@@ -111,31 +111,80 @@ def test_pending_lines_count_until_forgotten_and_sites_are_counted_apart(stories
     counts = dedup.SiteCounts()
     counts.add(pa.Table.from_pylist(archived, schema=STAGED_PARAGRAPHS))
     assert counts.boilerplate(CONFIG) == set()  # on 2 stories: not enough
-    counts.add(pa.Table.from_pylist(pending, schema=STAGED_PARAGRAPHS), pending=True)
-    found = {("news.example", paragraph_key(furniture))}
-    assert counts.boilerplate(CONFIG, {"news.example"}) == found
-    assert counts.boilerplate(CONFIG, {"other.example", "unseen.example"}) == set()
-    counts.forget_pending()
+    with counts.pending():
+        counts.add(pa.Table.from_pylist(pending, schema=STAGED_PARAGRAPHS))
+        found = {("news.example", paragraph_key(furniture))}
+        assert counts.boilerplate(CONFIG, {"news.example"}) == found
+        assert counts.boilerplate(CONFIG, {"other.example", "unseen.example"}) == set()
     assert counts.boilerplate(CONFIG) == set()
 
 
-def test_furniture_counted_in_a_scratch_database_leaves_nothing_behind(tmp_path, stories):
+def _counted(counts: dedup.SiteCounts) -> tuple:
+    """What the counts hold: the repeated lines and the stories per site, by site name."""
+    names = {code: name for name, code in counts._sites.items()}
+    database = counts._db
+    repeated = database.execute("SELECT site, line, stories FROM repeated").fetchall()
+    stories = database.execute("SELECT site, stories FROM site_stories").fetchall()
+    return (
+        sorted((names[s], line, n) for s, line, n in repeated),
+        sorted((names[s], n) for s, n in stories),
+    )
+
+
+def test_counts_kept_page_by_page_are_the_counts_of_the_whole(tmp_path):
+    # Random pages of three sites (lines from a small pool, so many repeat; some pages copies
+    # of another page's story), added in random groups and some taken out again, against the
+    # same pages counted in one go.
+    rng = random.Random(7)
+    pool = [f"line {n} of the pool" for n in range(40)]
+    pages = []
+    for n in range(120):
+        story = stable_id("story", str(rng.randrange(80)))
+        site = rng.choice(["a.example", "b.example", "c.example"])
+        texts = rng.sample(pool, rng.randint(1, 6))
+        statuses = [
+            rng.choice(["kept", "kept", "boilerplate", "duplicate", "repeated"]) for _ in texts
+        ]
+        rows = paragraph_rows(story, site, texts, statuses)
+        for row in rows:
+            row["page_id"] = stable_id("page", str(n))
+        pages.append(rows)
+
+    def table(chosen: list[list[dict]]) -> pa.Table:
+        return pa.Table.from_pylist([r for p in chosen for r in p], schema=STAGED_PARAGRAPHS)
+
+    with io.kept_database(tmp_path / "counts.duckdb", memory_mb=64) as database:
+        kept = dedup.SiteCounts(database)
+        start = 0
+        while start < len(pages):
+            size = rng.randint(1, 15)
+            kept.add(table(pages[start : start + size]))
+            start += size
+        kept.add(table(pages[:10]))  # added again (a group redone): counted once
+        gone = rng.sample(range(len(pages)), 30)
+        kept.remove_pages([stable_id("page", str(n)) for n in gone])
+    whole = dedup.SiteCounts()
+    whole.rebuild([table([p for n, p in enumerate(pages) if n not in gone])])
+    with io.kept_database(tmp_path / "counts.duckdb", memory_mb=64) as database:
+        again = dedup.SiteCounts(database)  # as the next night finds them
+        assert _counted(again) == _counted(whole) and _counted(whole)[0]
+        assert again.boilerplate(CONFIG) == whole.boilerplate(CONFIG) != set()
+
+
+def test_furniture_counts_are_kept_within_their_memory_limit(tmp_path, stories):
     furniture = "Read more stories like this in our weekly newsletter."
     rows = []
     for i, story in enumerate(stories[:5]):
         rows += paragraph_rows(stable_id(f"a{i}"), "news.example", [story[0], furniture])
-    path = tmp_path / "_scratch" / "furniture.duckdb"
-    path.parent.mkdir()
-    path.write_text("left by a run that crashed")
-    with io.scratch_database(path, memory_mb=64) as database:
-        counts = dedup.SiteCounts(database)
-        counts.add(pa.Table.from_pylist(rows, schema=STAGED_PARAGRAPHS))
-        assert path.stat().st_size > len("left by a run that crashed")
+    path = tmp_path / "_counts" / "furniture.duckdb"
+    with io.kept_database(path, memory_mb=64) as database:
+        dedup.SiteCounts(database).add(pa.Table.from_pylist(rows, schema=STAGED_PARAGRAPHS))
         limit = database.execute("SELECT current_setting('memory_limit')").fetchone()
         assert limit is not None and limit[0].endswith("MiB") and float(limit[0].split()[0]) < 65
-        found = counts.boilerplate(CONFIG)
+    with io.kept_database(path, memory_mb=64) as database:  # the next night
+        found = dedup.SiteCounts(database).boilerplate(CONFIG)
     assert found == {("news.example", paragraph_key(furniture))}
-    assert not list(path.parent.iterdir())
+    assert [p.name for p in path.parent.iterdir()] == ["furniture.duckdb"]  # no spill left
 
 
 def test_boilerplate_marks_follow_the_current_furniture():
@@ -317,3 +366,22 @@ def test_band_pairs_are_the_pairs_that_share_a_band(stories):
     query = signed([("q1", stories[1], DAY), ("q2", _edit(stories[2], rng), DAY)])
     pairs = dedup.band_pairs(query, archived, SCHEME).tolist()
     assert [0, 1] in pairs and [1, 2] in pairs and len(pairs) == len({tuple(p) for p in pairs})
+
+
+def test_the_counts_know_which_sites_marks_would_change(stories):
+    furniture = "Sign up for our newsletter: the day's top stories every morning."
+    rows = []
+    for i, story in enumerate(stories[:4]):
+        rows += paragraph_rows(stable_id(f"a{i}"), "news.example", [story[0], furniture])
+    counts = dedup.SiteCounts()
+    counts.add(pa.Table.from_pylist(rows, schema=STAGED_PARAGRAPHS))
+    line = {("news.example", paragraph_key(furniture))}
+    unseen = {("news.example", paragraph_key("A line no archived page has."))}
+    sites = {"news.example", "other.example"}
+    assert counts.sites_to_mark(set(), sites) == set()  # nothing marked, nothing to mark
+    assert counts.sites_to_mark(unseen, sites) == set()  # furniture the archive does not hold
+    assert counts.sites_to_mark(line, sites) == {"news.example"}
+    counts.set_marked(line | unseen, sites)
+    assert counts.sites_to_mark(line | unseen, sites) == set()
+    assert counts.sites_to_mark(line, sites) == {"news.example"}  # a line to unmark
+    assert counts.sites_to_mark(line | unseen, {"other.example"}) == set()
