@@ -475,7 +475,7 @@ def bring_counts_up_to_date(
         counts.remove_pages(sorted({p for ids in page_ids.values() for p in ids}))
         return
     files = io.parquet_files(layout.table("paragraphs"), leave_out=set(page_ids))
-    columns = ["site", "text_key", "article_id", "status", "page_id"]
+    columns = ["site", "text_key", "article_id", "status", "page_id", "reason"]
     counts.rebuild(rows for _, rows in io.scan(files, PARAGRAPHS, columns, lambda rows: rows))
 
 
