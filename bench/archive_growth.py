@@ -39,13 +39,14 @@ from bench.corpus import DEFAULT_CORPUS, load_corpus
 from bench.scale import edited, measured_run, write_inputs
 from schemas import ARTICLES, PAGES, PARAGRAPHS, TABLES
 from tasks import io
+from tasks.compact import COMPACTED_PREFIX, day_record, rows_per_group, sorted_for_scans
 from tasks.config import DedupConfig
 from tasks.dedup import SiteCounts, signature_rows
 from tasks.ids import stable_id
 from tasks.layout import Layout
 from tasks.lsh_index import ArchiveIndex, schemes_of
 from tasks.minhash import article_scheme, paragraph_scheme
-from tasks.publish import ROW_GROUP_ROWS, bring_counts_up_to_date, ensure_tables
+from tasks.publish import bring_counts_up_to_date, ensure_tables
 
 DAYS = 100  # one shard file a day and table
 SITES = 300  # the night's 181 sites and others
@@ -152,21 +153,29 @@ DAILY = ("articles", "pages", "paragraphs", "signatures")
 
 def write_archive(layout: Layout, articles: int, seed: int) -> None:
     """`articles` synthetic articles over DAYS days, one shard (and manifest) a day, and the
-    LSH index of their signatures, a segment a day, as the nights would have left it."""
+    LSH index of their signatures, a segment a day, as the nights and compaction would have
+    left them."""
     ensure_tables(layout)
     rng = np.random.default_rng(seed)
     index = ArchiveIndex(layout, schemes_of(DedupConfig()))
     for day in range(DAYS):
         count = articles // DAYS + (day < articles % DAYS)
         shard = stable_id("growth", str(day))
+        when = (START + timedelta(days=day)).date()
+        # As compaction leaves a day: one file a table (and its record), sorted, in row groups
+        # for scanning; so the night's compaction leaves it alone, as it would an old day.
+        compacted = f"{COMPACTED_PREFIX}{stable_id('compacted', shard)[:20]}"
         files = []
-        for name, table in day_tables(day, count, rng).items():
-            path = layout.partition_file(name, (START + timedelta(days=day)).date(), shard)
-            io.write_parquet(table, TABLES[name], path, ROW_GROUP_ROWS.get(name))
+        for name, rows in day_tables(day, count, rng).items():
+            table = sorted_for_scans(rows, name)
+            path = layout.partition_file(name, when, compacted)
+            io.write_parquet(table, TABLES[name], path, rows_per_group(table, name))
             files.append(str(path.relative_to(layout.root)))
             if name == "signatures":
                 index.add([(path, table)])
         io.write_json({"shard": shard, "files": files}, layout.manifest(shard))
+        record = {"day": when.isoformat(), "file": compacted, "shards": [shard]}
+        io.write_json(record, day_record(layout, when.isoformat()))
 
 
 def write_planted_inputs(pages: dict[str, bytes], folder: Path, numbers: list[int]) -> list[str]:

@@ -615,14 +615,20 @@ def matching_rows(
 
 
 def scan(
-    files: list[Path], schema: pa.Schema, columns: list[str], keep: Callable[[pa.Table], pa.Table]
+    files: list[Path],
+    schema: pa.Schema,
+    columns: list[str],
+    keep: Callable[[pa.Table], pa.Table],
+    filters: list[tuple[str, str, Any]] | None = None,
 ) -> Iterator[tuple[Path, pa.Table]]:
     """Read `columns` of each file in turn and yield (file, keep(rows)) when rows remain.
 
-    One file at a time, so memory holds one file's columns plus what `keep` retains.
+    One file at a time, so memory holds one file's columns plus what `keep` retains. With
+    `filters` (pyarrow's), row groups whose statistics rule every row out are not read: in a
+    compacted file, sorted by site, a filter on site reads that site's row groups only.
     """
     for path in files:
-        rows = keep(pq.read_table(path, columns=columns, schema=schema))
+        rows = keep(pq.read_table(path, columns=columns, schema=schema, filters=filters))
         if len(rows):
             yield path, rows
 

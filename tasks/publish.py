@@ -125,6 +125,7 @@ class Archive:
             PARAGRAPHS,
             columns,
             lambda rows: rows.filter(pc.fill_null(pc.is_in(rows["site"], wanted), False)),
+            [("site", "in", sorted(sites))],
         )
 
 
