@@ -669,12 +669,21 @@ class SiteCounts:
             gone = pa.table({"page": hex_prefix(pa.array(page_ids, pa.string()))})
             self._change({"gone_pages": gone}, _REMOVE_PAGES)
 
-    def _change(self, tables: dict[str, pa.Table], statements: str) -> None:
-        """Run `statements` (which read `tables` by name), then settle site_stories, in one
-        transaction: pending()'s, or one of their own, so a crash leaves all or none."""
+    @contextmanager
+    def _registered(self, tables: dict[str, pa.Table]) -> Iterator[None]:
+        """`tables` readable by name in the block's statements."""
         for name, rows in tables.items():
             self._db.register(name, rows)
         try:
+            yield
+        finally:
+            for name in tables:
+                self._db.unregister(name)
+
+    def _change(self, tables: dict[str, pa.Table], statements: str) -> None:
+        """Run `statements` (which read `tables` by name), then settle site_stories, in one
+        transaction: pending()'s, or one of their own, so a crash leaves all or none."""
+        with self._registered(tables):
             if not self._open:
                 self._db.execute("BEGIN TRANSACTION")
             try:
@@ -686,9 +695,6 @@ class SiteCounts:
                 raise
             if not self._open:
                 self._db.execute("COMMIT")
-        finally:
-            for name in tables:
-                self._db.unregister(name)
 
     def _settle_site_stories(self) -> None:
         """One row per site in site_stories (changes are appended as rows, then summed)."""
@@ -718,17 +724,14 @@ class SiteCounts:
                     }
                 ),
             }
-            for name, rows in found.items():
-                self._db.register(name, rows)
-            self._db.execute(
-                """
-                INSERT INTO lines SELECT site, line, story, page FROM added;
-                INSERT INTO loose SELECT site, line FROM added_loose;
-                INSERT INTO marked SELECT site, line FROM added_marks;
-                """
-            )
-            for name in found:
-                self._db.unregister(name)
+            with self._registered(found):
+                self._db.execute(
+                    """
+                    INSERT INTO lines SELECT site, line, story, page FROM added;
+                    INSERT INTO loose SELECT site, line FROM added_loose;
+                    INSERT INTO marked SELECT site, line FROM added_marks;
+                    """
+                )
         self._db.execute(
             """
             CREATE OR REPLACE TEMP TABLE distinct_rows AS SELECT DISTINCT * FROM loose;
@@ -809,9 +812,7 @@ class SiteCounts:
         archive holds. The others need not be read."""
         codes = pa.table({"site": self._site_codes(pa.array(sorted(sites), pa.string()))})
         tables = {"asked": codes, "tonight": self._furniture_table(furniture, sites)}
-        for name, rows in tables.items():
-            self._db.register(name, rows)
-        try:
+        with self._registered(tables):
             found = self._db.execute(
                 """
                 SELECT DISTINCT site FROM (
@@ -824,9 +825,6 @@ class SiteCounts:
                         AS present USING (site, line))
                 """
             ).fetchall()
-        finally:
-            for name in tables:
-                self._db.unregister(name)
         names = {code: name for name, code in self._sites.items()}
         return {names[site] for (site,) in found}
 

@@ -274,12 +274,6 @@ class ArchiveIndex:
         rows = only(rows.filter(pc.is_null(rows["position"])), "article_id", article_ids)
         return pa.concat_tables([empty, rows.select(["article_id", "minhash"])])
 
-    def index_bytes(self) -> int:
-        """Bytes of the index on disk."""
-        return sum(
-            p.stat().st_size for s in self.segments() for p in self._paths(s.name) if p.exists()
-        )
-
 
 def _renumbered(parts: list[pa.Table], files: list[CoveredFile]) -> pa.Table:
     """Index rows of files indexed one by one, as one segment's: rows counted across the

@@ -78,12 +78,10 @@ class Night:
     """
 
     def __init__(self, connection: duckdb.DuckDBPyConnection | None = None) -> None:
-        self.shards: set[str] = set()
         self.counts = dedup.SiteCounts(connection)
 
-    def add(self, shards: list[str], rows: dict[str, pa.Table]) -> None:
-        """Hold what a group of `shards` published (its final rows)."""
-        self.shards.update(shards)
+    def add(self, rows: dict[str, pa.Table]) -> None:
+        """Hold what a group published (its final rows)."""
         self.counts.add(rows["paragraphs"])
 
 
@@ -105,9 +103,9 @@ class Archive:
         self.index = index
         self.night = night
 
-    def files(self, table: str, indexed: set[str] | None = None) -> list[Path]:
-        """The table's files, without those of the shards being published and of `indexed`."""
-        return io.parquet_files(self.layout.table(table), leave_out=self.own | (indexed or set()))
+    def files(self, table: str) -> list[Path]:
+        """The table's files, without those of the shards being published."""
+        return io.parquet_files(self.layout.table(table), leave_out=self.own)
 
     def signatures_like(self, queries: pa.Table, scheme: Scheme, whole: bool) -> pa.Table:
         """Archived signatures (whole bodies or paragraphs) sharing a band with `queries`."""
@@ -514,7 +512,7 @@ def _publish_group(
     }
     rows, totals = decide(archive, run, config)
     if archive.night:
-        archive.night.add(shards, rows)
+        archive.night.add(rows)
     signature_files = []
     for shard in shards:
         tables = _shard_rows(rows, staged[shard]["pages"]["page_id"].to_pylist())

@@ -186,46 +186,32 @@ def test_a_later_night_finds_trimmed_re_leded_and_edited_copies_of_archived_stor
 
 def test_furniture_found_later_is_taken_out_of_older_articles(tmp_path, stories):
     line = "Become a member today and support independent local journalism in our valley."
+    warehouse = tmp_path / "w"
 
-    def with_line(number: int, when: datetime) -> dict:
-        story = stories[number]
-        record = page("valley.example", f"n{number}", [*story[:3], line, *story[3:8]], when)
-        return record
+    def night(name: str, numbers: range, when: datetime) -> int:
+        """Archive the stories `numbers`, each with the line; return the articles recleaned."""
+        records = [
+            page("valley.example", f"n{n}", [*stories[n][:3], line, *stories[n][3:8]], when)
+            for n in numbers
+        ]
+        run(str(dump(tmp_path / f"{name}.jsonl", records)), "-w", str(warehouse))
+        (last_run,) = sql(
+            warehouse, "SELECT articles_recleaned FROM runs ORDER BY started_at DESC LIMIT 1"
+        )
+        return last_run["articles_recleaned"]
 
-    run(
-        str(dump(tmp_path / "n1.jsonl", [with_line(i, DAY) for i in range(2)])),
-        "-w",
-        str(tmp_path / "w"),
-    )
-    assert len(sql(tmp_path / "w", f"SELECT 1 FROM articles WHERE body LIKE '%{line}%'")) == 2
+    night("n1", range(2), DAY)
+    assert len(sql(warehouse, f"SELECT 1 FROM articles WHERE body LIKE '%{line}%'")) == 2
     later = DAY + timedelta(days=1)
-    run(
-        str(dump(tmp_path / "n2.jsonl", [with_line(i, later) for i in range(2, 4)])),
-        "-w",
-        str(tmp_path / "w"),
-    )
-    assert sql(tmp_path / "w", f"SELECT 1 FROM articles WHERE body LIKE '%{line}%'") == []
-    (row,) = sql(
-        tmp_path / "w", f"SELECT pages, share, reasons FROM boilerplate WHERE text = '{line}'"
-    )
+    assert night("n2", range(2, 4), later) == 2
+    assert sql(warehouse, f"SELECT 1 FROM articles WHERE body LIKE '%{line}%'") == []
+    (row,) = sql(warehouse, f"SELECT pages, share, reasons FROM boilerplate WHERE text = '{line}'")
     assert row == {"pages": 4, "share": 1.0, "reasons": ["site_boilerplate"]}
-    (last_run,) = sql(
-        tmp_path / "w", "SELECT articles_recleaned FROM runs ORDER BY started_at DESC LIMIT 1"
-    )
-    assert last_run["articles_recleaned"] == 2
     # A warehouse from before the counts were kept: the next run counts its paragraphs, marks
     # included, so its new pages lose the line and no archived article needs cleaning again.
-    shutil.rmtree(tmp_path / "w" / "_counts")
-    run(
-        str(dump(tmp_path / "n3.jsonl", [with_line(i, later) for i in range(4, 6)])),
-        "-w",
-        str(tmp_path / "w"),
-    )
-    assert sql(tmp_path / "w", f"SELECT 1 FROM articles WHERE body LIKE '%{line}%'") == []
-    (last_run,) = sql(
-        tmp_path / "w", "SELECT articles_recleaned FROM runs ORDER BY started_at DESC LIMIT 1"
-    )
-    assert last_run["articles_recleaned"] == 0
+    shutil.rmtree(warehouse / "_counts")
+    assert night("n3", range(4, 6), later) == 0
+    assert sql(warehouse, f"SELECT 1 FROM articles WHERE body LIKE '%{line}%'") == []
 
 
 def test_labelled_set_meets_the_quality_bar_in_any_order(tmp_path):
