@@ -240,7 +240,7 @@ def main() -> None:
     parser.add_argument("--benchmark", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--wcxb", type=Path, default=DEFAULT_WCXB)
     parser.add_argument(
-        "--extract-config", type=Path, help="broadsheet.toml whose [extract] to measure"
+        "--extract-config", type=Path, help="broadsheet.toml whose [extract] and [dedup] to measure"
     )
     parser.add_argument(
         "--opaque-urls",
@@ -255,7 +255,7 @@ def main() -> None:
     if args.opaque_urls:  # as a folder of saved pages or a dump that lost the address would
         for page in pages:
             page["url"] = f"https://archive.example/{page['key']}"
-    extract = load_settings(args.extract_config).extract
+    settings = load_settings(args.extract_config)
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
         (root / "inputs").mkdir()
@@ -263,7 +263,8 @@ def main() -> None:
         archive(
             inputs=[str(root / "inputs")],
             warehouse=str(root / "warehouse"),
-            extract=extract,
+            extract=settings.extract,
+            dedup=settings.dedup,
             run=RunConfig(),
         )
         results = archived(root / "warehouse")

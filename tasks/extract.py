@@ -22,7 +22,7 @@ from tasks.byline import byline_author, clean_authors
 from tasks.clean import KEPT, Paragraph, body_of, mark_paragraphs, page_verdict
 from tasks.config import DedupConfig, ExtractConfig
 from tasks.decode import DecodeError, charset_from_content_type, decode_html
-from tasks.headline import choose_headline
+from tasks.headline import choose_headline, plausible_site_name
 from tasks.ids import normalise_text, paragraph_key, site_of, text_hash
 from tasks.minhash import article_scheme, paragraph_scheme, sketch_paragraphs
 from tasks.page_type import ARTICLE_TYPES, classify_page, page_signals
@@ -100,6 +100,8 @@ def page_metadata(
         max_date=fetched_at.date().isoformat(),
     )
     found.sitename = found.sitename or metadata.extract_sitename(tree)
+    if found.sitename and not plausible_site_name(found.sitename, found.title):
+        found.sitename = None  # the page's title or a sentence in a site-name field
     if found.sitename:
         found.sitename = found.sitename.lstrip("@")
         if found.sitename and "." not in found.sitename and not found.sitename[0].isupper():

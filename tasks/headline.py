@@ -8,6 +8,7 @@ metadata's title without the site's name; a lone `<h1>` last. Pure functions.
 
 import html
 import re
+from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
@@ -18,10 +19,13 @@ from tasks.structured import Structured
 _MAX_HEADLINE_WORDS = 40
 # A separator between a title and the site's name: "Story | Site", "Story - Site", "Site » Story"
 _SEPARATOR = re.compile(r"\s+[|\-–—:·•»~/]\s+|\s*[|·•»]\s*")
+_SEPARATOR_KEPT = re.compile(f"({_SEPARATOR.pattern})")
 _HOST_NOISE = {"www", "com", "org", "net", "co", "uk", "edu", "gov", "io", "de", "fr", "news"}
 # Share of the shorter title's words the h1 and a metadata title must have in common: low,
 # because the SEO title is often a rewording of the headline ("8 Trends in X" / "Trends in X").
 _AGREEMENT = 0.3
+_CUT_LENGTH = 100
+_MAX_SITE_NAME_WORDS = 8
 
 
 def _words(text: str | None) -> set[str]:
@@ -32,12 +36,30 @@ def _clean(text: str | None) -> str:
     return " ".join(html.unescape(text or "").split())
 
 
+# Inside a heading, elements that are not its words: a dateline (<time>), a heading nested in
+# it by broken markup (the byline's <h3>), scripts and buttons.
+_NOT_HEADLINE_WORDS = frozenset(
+    {"time", "h2", "h3", "h4", "h5", "h6", "script", "style", "noscript", "button", "template"}
+)
+
+
+def _headline_pieces(element: HtmlElement) -> Iterator[str]:
+    if element.text:
+        yield element.text
+    for child in element:
+        if isinstance(child.tag, str) and child.tag not in _NOT_HEADLINE_WORDS:
+            yield from _headline_pieces(child)
+        if child.tail:
+            yield child.tail
+
+
 def visible_text(element: HtmlElement) -> str:
     """The element's text, its pieces joined by spaces (markup inside a heading often stands
     between words, and CSS may make a span a block), except a lone capital before a lower-case
-    rest: a drop cap ("<span>C</span>ycle")."""
+    rest: a drop cap ("<span>C</span>ycle"). Dates, nested headings and scripts inside it are
+    left out."""
     text = ""
-    for piece in element.itertext():
+    for piece in _headline_pieces(element):
         before = text.rstrip()
         drop_cap = before[-1:].isupper() and (len(before) == 1 or not before[-2].isalpha())
         if drop_cap and piece[:1].islower():
@@ -59,6 +81,39 @@ def without_site_name(title: str, site_words: set[str]) -> str:
         return title.strip()
     kept = [s for s in segments if not _words(s) <= site_words | {"the"}] or segments[:1]
     return max(kept, key=lambda s: len(s.split()))
+
+
+def plausible_site_name(name: str, title: str | None) -> bool:
+    """Whether `name` can be a site's name: a few words, and not the page's own title (some
+    pages fill og:site_name or the JSON-LD publisher with the story's title or a sentence)."""
+    words = normalise_text(name).split()
+    return 0 < len(words) <= _MAX_SITE_NAME_WORDS and words != normalise_text(title or "").split()
+
+
+def trim_site_name(text: str, site_words: set[str]) -> str:
+    """`text` without segments at either end that only name the site ("Story – Site"); the
+    segments between are kept with their separators ("Story: A Guide" stays whole)."""
+    parts = _SEPARATOR_KEPT.split(text)  # segment, separator, segment, ...
+
+    def names_the_site(segment: str) -> bool:
+        return bool(words := _words(segment)) and words <= site_words | {"the"}
+
+    while len(parts) > 2 and names_the_site(parts[-1]):
+        parts = parts[:-2]
+    while len(parts) > 2 and names_the_site(parts[0]):
+        parts = parts[2:]
+    return "".join(parts).strip()
+
+
+def _longest_reading(first: str, others: list[str]) -> str:
+    """`first`, or when it looks cut (an ellipsis, or 100 characters or more) the longest title
+    among `others` that begins with its words: a JSON-LD headline is often cut at 110
+    characters, where the page's other titles are whole."""
+    if len(first) < _CUT_LENGTH and not first.rstrip().endswith(("…", "...")):
+        return first
+    words = normalise_text(first.rstrip(" .…")).split()
+    longer = [o for o in others if normalise_text(o).split()[: len(words)] == words]
+    return max([first, *longer], key=lambda t: len(t.split()))
 
 
 def choose_headline(
@@ -89,7 +144,8 @@ def choose_headline(
             (max(_agreement(h, m) for m in metadata), -i, h) for i, h in enumerate(headings)
         )
         if agreement >= _AGREEMENT:
-            return heading
+            return trim_site_name(heading, site_words)
     if metadata:
-        return without_site_name(metadata[0], site_words)
+        titles = [without_site_name(text, site_words) for text in metadata]
+        return _longest_reading(titles[0], titles[1:])
     return headings[0] if headings else None

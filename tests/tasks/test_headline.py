@@ -1,6 +1,12 @@
 from lxml.html import fromstring
 
-from tasks.headline import choose_headline, visible_text, without_site_name
+from tasks.headline import (
+    choose_headline,
+    plausible_site_name,
+    trim_site_name,
+    visible_text,
+    without_site_name,
+)
 from tasks.structured import read_structured
 
 
@@ -46,3 +52,47 @@ def test_a_drop_cap_stays_in_its_word_and_markup_between_words_parts_them():
     assert headline(page) == "Planning cycle tips"
     two_spans = fromstring("<h1><span>Best Tools</span><span>Top Picks</span></h1>")
     assert visible_text(two_spans) == "Best Tools Top Picks"
+
+
+def test_a_site_name_segment_at_either_end_of_the_h1_goes_and_inner_colons_stay():
+    page = """<html><head><title>Critics' Choice: Best Exhibitions 2025 – Artlyst</title></head>
+    <body><h1>Critics' Choice: Best Exhibitions 2025 – Artlyst</h1></body></html>"""
+    assert headline(page, "Artlyst") == "Critics' Choice: Best Exhibitions 2025"
+    assert trim_site_name("Gazette | Budget: what changes", {"gazette"}) == "Budget: what changes"
+
+
+def test_a_dateline_and_a_byline_heading_inside_the_h1_are_not_the_headline():
+    page = """<html><head><title>Preparing a transition | Colin's blog</title></head><body>
+    <h1><a href="/p"><time datetime="2025-12-18">Dec <span>18</span> 2025</time>
+    Preparing a transition</a></h1>
+    <h1 class="hero">Optimising block storage<div class="divider"></div>
+    <h3><span>Posted on <time>July 1, 2024</time></span> by infuy</h3></h1></body></html>"""
+    tree = fromstring(page)
+    assert [visible_text(h).strip() for h in tree.iter("h1")] == [
+        "Preparing a transition",
+        "Optimising block storage",
+    ]
+
+
+def test_a_json_ld_headline_cut_short_gives_way_to_the_whole_title():
+    whole = (
+        "Fix It Friday: Struggling With How To Arrange Your Living Room? We Help 4 Readers Find"
+        " Solutions (Including One Universal Trick That Works)"
+    )
+    cut = whole[:107]
+    page = f"""<html><head><title>{whole} - Emily Henderson</title>
+    <script type="application/ld+json">{{"@type": "BlogPosting", "headline": "{cut}"}}</script>
+    </head><body><p>Text</p></body></html>"""
+    assert headline(page, "Emily Henderson") == whole
+    short = """<html><head><title>Harbour reopens in May after storm repairs</title>
+    <script type="application/ld+json">{"@type": "NewsArticle", "headline": "Harbour reopens"}
+    </script></head><body></body></html>"""
+    assert headline(short) == "Harbour reopens"
+
+
+def test_a_site_name_field_holding_the_page_title_or_a_sentence_is_no_site_name():
+    title = "Top 10 Shoe Companies You Should Know About - Fastarz"
+    assert not plausible_site_name(title, title)
+    sentence = "Copyright UC Regents. For more information on our terms, visit us"
+    assert not plausible_site_name(sentence, None)
+    assert plausible_site_name("The Valley Times", title)
