@@ -97,10 +97,11 @@ _BEAT_WORDS = _word_set(
     finance money legal medical editorial video audio photo web seo growth sales community
     development research staff"""
 )
-# A part of an author field that names no one: a page's furniture, a credit word alone.
+# A part of an author field that names no one: a page's furniture, a credit word alone, a
+# publishing system's default account ("admin").
 _FURNITURE_WORDS = _word_set(
     """privacy policy cookie cookies terms conditions copyright reserved subscribe
-    newsletter login home menu share"""
+    newsletter login home menu share admin administrator webmaster"""
 )
 _MONTH_ABBREVIATIONS = frozenset(
     ["jan", "feb", "mar", "apr", "aug", "sep", "sept", "oct", "nov", "dec"]

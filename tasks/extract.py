@@ -110,17 +110,21 @@ def page_metadata(
         found.sitename = host[1]
     structured = structured or read_structured(tree)
     found.title = choose_headline(tree, structured, found.sitename, url) or found.title
-    # The article's own JSON-LD credit, where it gives one, before trafilatura's guesses from
-    # meta tags and bylines (wcxb-dev authors: 0.694 against 0.667); the byline under the
-    # headline when neither names anyone.
+    # The article's own JSON-LD credit, where it gives one, then scholarly citation tags (one
+    # person a tag: trafilatura splits "Roy, Aniruddha" in two and keeps only the first of
+    # several), before trafilatura's guesses from meta tags and bylines (wcxb-dev authors: 0.694
+    # against 0.667); the byline under the headline when none names anyone, and last the
+    # "Written by" twitter tags SEO plugins write.
     # An article object whose names all clean away (", USA TODAY") does not hide the next one.
     credited = (
         clean_authors(names, found.sitename) for names in structured.article_credits(ARTICLE_TYPES)
     )
     found.author = (
         next((names for names in credited if names), None)
+        or clean_authors(list(structured.scholarly_authors), found.sitename)
         or clean_authors(found.author or metadata.extract_author(tree), found.sitename)
         or byline_author(tree, url)
+        or clean_authors(structured.written_by, found.sitename)
     )
     found.clean_and_trim()
     return found

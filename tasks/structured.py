@@ -13,6 +13,7 @@ from lxml.html import HtmlElement
 
 _MAX_DEPTH = 8  # nested objects followed: @graph, mainEntity, itemListElement and the like
 _MAX_BLOCK_CHARS = 2_000_000
+_SCHOLARLY_AUTHOR_TAGS = frozenset(["citation_author", "citation_authors"])
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,11 @@ class Structured:
     # The schema.org types named by `itemtype` attributes ("https://schema.org/QAPage" gives
     # "QAPage"): Q&A sites and forum software mark their threads up so, not in JSON-LD.
     microdata: frozenset[str] = frozenset()
+    # The authors scholarly meta tags name, one person a tag (`citation_author`, as Google
+    # Scholar asks for; "Last, First" turned round), and the "Written by" pair of twitter:label
+    # and twitter:data tags that WordPress SEO plugins write.
+    scholarly_authors: tuple[str, ...] = ()
+    written_by: str | None = None
 
     def types(self) -> set[str]:
         """Every schema.org @type the page declares, at any depth."""
@@ -75,7 +81,8 @@ def _flatten(value: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
 
 
 def read_structured(tree: HtmlElement) -> Structured:
-    """Read the JSON-LD blocks and `og:` meta properties of a parsed page."""
+    """Read the JSON-LD blocks, `og:` meta properties, microdata types and the author meta tags
+    of a parsed page."""
     objects: list[dict[str, Any]] = []
     for script in tree.iterfind('.//script[@type="application/ld+json"]'):
         text = (script.text or "").strip()
@@ -85,14 +92,38 @@ def read_structured(tree: HtmlElement) -> Structured:
             objects.extend(_flatten(json.loads(text)))
         except (ValueError, RecursionError):
             continue
-    open_graph = {}
-    for meta in tree.iterfind(".//meta[@property]"):
-        name, content = meta.get("property", "").lower(), meta.get("content")
-        if name.startswith("og:") and content and name not in open_graph:
-            open_graph[name] = content.strip()
+    open_graph: dict[str, str] = {}
+    scholarly: list[str] = []
+    twitter: dict[str, str] = {}
+    for meta in tree.iter("meta"):
+        content = (meta.get("content") or "").strip()
+        if not content:
+            continue
+        if (name := meta.get("property", "").lower()).startswith("og:"):
+            open_graph.setdefault(name, content)
+        elif (name := meta.get("name", "").lower()) in _SCHOLARLY_AUTHOR_TAGS:
+            scholarly.extend(_first_name_first(part) for part in content.split(";") if part.strip())
+        elif name.startswith(("twitter:label", "twitter:data")):
+            twitter.setdefault(name, content)
+    written_by = next(
+        (
+            twitter.get(f"twitter:data{label[len('twitter:label') :]}")
+            for label, value in twitter.items()
+            if label.startswith("twitter:label") and value.lower().rstrip(":") == "written by"
+        ),
+        None,
+    )
     microdata = frozenset(
         kind.rstrip("/").rsplit("/", 1)[-1]
         for element in [tree, *tree.iterfind(".//*[@itemtype]")]  # the root too: <html itemtype>
         for kind in element.get("itemtype", "").split()
     )
-    return Structured(objects, open_graph, microdata)
+    return Structured(objects, open_graph, microdata, tuple(scholarly), written_by)
+
+
+def _first_name_first(name: str) -> str:
+    """ "Roy, Aniruddha" as "Aniruddha Roy"; a name without one comma as it is."""
+    last, comma, first = name.strip().partition(",")
+    if not comma or "," in first or not first.strip() or not last.strip():
+        return name.strip()
+    return f"{first.strip()} {last.strip()}"

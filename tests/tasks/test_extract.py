@@ -68,11 +68,18 @@ def test_page_metadata_agrees_with_trafilatura_extract_metadata(benchmark):
         ours = page_metadata(tree, truth["url"], NOW)
         theirs = trafilatura.extract_metadata(tree, truth["url"], date_config=dates)
         assert [getattr(ours, f) for f in fields] == [getattr(theirs, f) for f in fields]
-        if read_structured(tree).article_authors(ARTICLE_TYPES):
+        structured = read_structured(tree)
+        if structured.article_authors(ARTICLE_TYPES):
             continue
-        # Where trafilatura finds no author, the byline under the headline may name one.
-        # Names are cleaned of credits and dates around them (tests/tasks/test_byline.py).
-        expected = clean_authors(theirs.author) or byline_author(tree, truth["url"])
+        # Scholarly citation tags come before trafilatura's author; where neither names anyone,
+        # the byline under the headline may, and last a "Written by" twitter tag. Names are
+        # cleaned of credits and dates around them (tests/tasks/test_byline.py).
+        expected = (
+            clean_authors(list(structured.scholarly_authors))
+            or clean_authors(theirs.author)
+            or byline_author(tree, truth["url"])
+            or clean_authors(structured.written_by)
+        )
         assert ours.author == expected
 
 
@@ -84,6 +91,26 @@ def test_json_ld_article_authors_come_first():
     </script></head><body><h1>Harbour reopens</h1><p>By Site Desk</p></body></html>"""
     found = page_metadata(trafilatura.load_html(html), "https://gazette.example/a", NOW)
     assert found.author == "Ann Lee; Bo Chen"
+
+
+def test_scholarly_citation_tags_name_each_author_first_name_first():
+    html = """<html><head><meta name="citation_author" content="Roy, Aniruddha">
+    <meta name="citation_author" content="Patel, Jyoti"><meta name="author" content="Roy">
+    </head><body><h1>Merging models</h1></body></html>"""
+    found = page_metadata(trafilatura.load_html(html), "https://papers.example/abs/1", NOW)
+    assert found.author == "Aniruddha Roy; Jyoti Patel"
+
+
+def test_a_written_by_twitter_tag_names_the_author_when_nothing_else_does():
+    tags = """<meta name="twitter:label1" content="Est. reading time">
+    <meta name="twitter:data1" content="4 minutes"><meta name="twitter:label2" content="Written by">
+    <meta name="twitter:data2" content="Nawaz Dhandala">"""
+    html = f"<html><head>{tags}</head><body><h1>Query plans</h1></body></html>"
+    found = page_metadata(trafilatura.load_html(html), "https://blog.example/post/1", NOW)
+    assert found.author == "Nawaz Dhandala"
+    admin = html.replace("Nawaz Dhandala", "admin")  # a publishing system's default account
+    found = page_metadata(trafilatura.load_html(admin), "https://blog.example/post/1", NOW)
+    assert found.author is None
 
 
 def test_fast_element_lookup_changes_no_result(benchmark):
