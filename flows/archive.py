@@ -186,7 +186,7 @@ def archive(
 
     stage = time.monotonic()
     progress.stage("deduplicating and publishing")
-    _add(totals, publish_run(warehouse, run_id, done, dedup))
+    _add(totals, publish_run(warehouse, run_id, done, dedup, run.dask_address))
     if run.compact:
         totals["files_compacted"] = compact_archive(warehouse, dedup)["files_before"]
     seconds["publish"] = time.monotonic() - stage

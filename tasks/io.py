@@ -604,6 +604,48 @@ def keys_in_files(
         connection.unregister("wanted_keys")
 
 
+def keys_in_files_on_cluster(
+    client: Any,
+    files: list[Path],
+    wanted: pa.Table,
+    band_range: tuple[int, int],
+) -> pa.Table:
+    """What keys_in_files finds, joined on the Dask cluster of `client` (a distributed.Client):
+    the index files are read by its workers (they see the warehouse as this process does, as
+    the shard tasks do) and joined with `wanted` by dask dataframe's hash join, which shuffles
+    both sides by band and key across the workers."""
+    empty = pa.table({"filename": pa.array([], pa.string()), "row": pa.array([], pa.uint32())})
+    if not files or not len(wanted):
+        return empty
+    import dask.dataframe as dd
+
+    meta = _index_part_schema(wanted).empty_table().to_pandas()
+    index = dd.from_map(_index_part, [str(f) for f in files], band_range=band_range, meta=meta)
+    keys = dd.from_pandas(wanted.to_pandas(), npartitions=max(1, index.npartitions))
+    joined = index.merge(keys, on=["band", "key"], how="inner")
+    found = client.compute(joined[["filename", "row"]].drop_duplicates()).result()
+    return pa.table(
+        {
+            "filename": pa.array(found["filename"].astype(str).tolist(), pa.string()),
+            "row": pa.array(found["row"].to_numpy(), pa.uint32()),
+        }
+    )
+
+
+def _index_part_schema(wanted: pa.Table) -> pa.Schema:
+    return pa.schema(
+        [*wanted.schema, pa.field("row", pa.uint32()), pa.field("filename", pa.string())]
+    )
+
+
+def _index_part(path: str, band_range: tuple[int, int]) -> Any:
+    """One index file's rows in `band_range`, with its name: a partition of the cluster's join
+    (a pandas frame, as dask dataframe holds them)."""
+    low, high = band_range
+    rows = pq.read_table(path, filters=[("band", ">=", low), ("band", "<", high)])
+    return rows.append_column("filename", pa.array([path] * len(rows), pa.string())).to_pandas()
+
+
 def matching_rows(
     files: list[Path], schema: pa.Schema, column: str, candidates: list[str], columns: list[str]
 ) -> pa.Table:

@@ -31,6 +31,7 @@ them; a crash in between leaves files that the next reconcile indexes.
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -127,10 +128,14 @@ class ArchiveIndex:
         layout: Layout,
         schemes: dict[bool, Scheme],
         connection: duckdb.DuckDBPyConnection | None = None,
+        cluster: Any = None,
     ) -> None:
+        """`connection` runs the lookups' joins here (DuckDB); with `cluster`, a Dask
+        distributed.Client, they run on its workers (io.keys_in_files_on_cluster)."""
         self.layout = layout
         self.schemes = schemes
         self._db = connection if connection is not None else duckdb.connect()
+        self._cluster = cluster
         self._segments: list[Segment] | None = None
         # Where the rows of the articles found by the last lookups are (see body_minhash).
         self._file_of: dict[str, Path] = {}
@@ -238,12 +243,13 @@ class ArchiveIndex:
         if not len(queries) or not segments:
             return SIGNATURES.empty_table()
         offset = 0 if whole else PARAGRAPH_BANDS
-        found = io.keys_in_files(
-            self._db,
-            [self._paths(s.name)[0] for s in segments],
-            wanted_keys(queries, scheme, whole),
-            (offset, offset + PARAGRAPH_BANDS),
-        )
+        files = [self._paths(s.name)[0] for s in segments]
+        wanted = wanted_keys(queries, scheme, whole)
+        bands = (offset, offset + PARAGRAPH_BANDS)
+        if self._cluster is not None:
+            found = io.keys_in_files_on_cluster(self._cluster, files, wanted, bands)
+        else:
+            found = io.keys_in_files(self._db, files, wanted, bands)
         by_name = {str(self._paths(s.name)[0]): s for s in segments}
         rows_of: dict[str, list[np.ndarray]] = defaultdict(list)
         for filename, rows in _grouped(found):

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -426,7 +427,7 @@ def batches(pages: dict[str, int], limit: int) -> list[list[str]]:
 
 
 def publish_shards(
-    layout: Layout, run_id: str, shards: list[str], config: DedupConfig
+    layout: Layout, run_id: str, shards: list[str], config: DedupConfig, cluster: Any = None
 ) -> dict[str, int]:
     """Decide copies, then move each staged shard into the date partitions of the tables.
 
@@ -435,7 +436,8 @@ def publish_shards(
     the archive and the groups before it, as a night of its own would be.
 
     Each file is replaced atomically and a shard's manifest is written last, so a crash leaves
-    either a shard to redo or a finished one; redoing writes the same files again.
+    either a shard to redo or a finished one; redoing writes the same files again. With
+    `cluster` (a Dask distributed.Client), the lookups' joins against the LSH index run on it.
     """
     page_ids = {
         shard: io.read_parquet(layout.staged_file(shard, "pages"), PAGES)["page_id"].to_pylist()
@@ -448,7 +450,7 @@ def publish_shards(
     with io.kept_database(layout.counts, config.counting_memory_mb) as database:
         night = Night(database)
         bring_counts_up_to_date(layout, night.counts, page_ids)
-        index = lsh_index.ArchiveIndex(layout, lsh_index.schemes_of(config), database)
+        index = lsh_index.ArchiveIndex(layout, lsh_index.schemes_of(config), database, cluster)
         totals.update(index.reconcile(leave_out=set(shards)))
         for number, group in enumerate(groups):
             # Shards of later groups are left out too: what a crash left of them is no archive.
@@ -563,13 +565,24 @@ def _log_banding(logger: logging.Logger | logging.LoggerAdapter, config: DedupCo
 
 @task(name="publish-run", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
 def publish_run(
-    warehouse: str, run_id: str, shards: list[str], config: DedupConfig
+    warehouse: str,
+    run_id: str,
+    shards: list[str],
+    config: DedupConfig,
+    dask_address: str | None = None,
 ) -> dict[str, int]:
-    """Publish the run's staged shards into the archive and clear the staging area."""
+    """Publish the run's staged shards into the archive and clear the staging area; with
+    `dask_address`, the lookups in the archive's index run on that Dask cluster."""
     _log_banding(get_run_logger(), config)
     layout = Layout(Path(warehouse))
     ensure_tables(layout)
-    totals = publish_shards(layout, run_id, shards, config)
+    with contextlib.ExitStack() as stack:
+        cluster = None
+        if dask_address:
+            from distributed import Client
+
+            cluster = stack.enter_context(Client(dask_address, set_as_default=False))
+        totals = publish_shards(layout, run_id, shards, config, cluster)
     for shard in shards:
         io.remove_tree(layout.staging(shard))
     return totals

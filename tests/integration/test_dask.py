@@ -75,24 +75,34 @@ def cluster():
 
 
 def test_a_dask_cluster_builds_the_same_archive_as_a_local_run(tmp_path, cluster):
-    inputs = tmp_path / "inputs"
-    shutil.copytree(FIXTURES / "sample", inputs)
+    # Two nights: the second meets the first's articles through the archive's LSH index, whose
+    # join runs on the cluster when the run is given one.
+    first, second = tmp_path / "first", tmp_path / "second"
+    shutil.copytree(FIXTURES / "sample", first)
+    second.mkdir()
     page = next((FIXTURES / "html").glob("*.html.gz"))
     html = gzip.decompress(page.read_bytes()).decode("utf-8", "replace")
-    copies = [{"url": f"https://copy{i}.example/story", "html": html} for i in range(2)]
-    (inputs / "copies.jsonl").write_text("\n".join(json.dumps(c) for c in copies) + "\n")
+    for night, copy in ((first, 0), (second, 1)):
+        line = json.dumps({"url": f"https://copy{copy}.example/story", "html": html})
+        (night / "copies.jsonl").write_text(line + "\n")
 
-    run(str(inputs), "-w", str(tmp_path / "local"))
-    run(str(inputs), "-w", str(tmp_path / "dask"), "--dask-address", cluster)
+    for night in (first, second):
+        run(str(night), "-w", str(tmp_path / "local"))
+        run(str(night), "-w", str(tmp_path / "dask"), "--dask-address", cluster)
     for query in (
         "SELECT article_id, url, title, body FROM articles ORDER BY article_id",
         "SELECT page_id, status, reason, article_id, similarity FROM pages ORDER BY page_id",
         "SELECT page_id, position, status, reason FROM paragraphs ORDER BY page_id, position",
+        "SELECT * EXCLUDE (run_id) FROM duplicates ORDER BY page_id",
     ):
         assert sql(tmp_path / "dask", query) == sql(tmp_path / "local", query)
     assert len(sql(tmp_path / "dask", "SELECT 1 FROM duplicates")) >= 1
-    # The shard tasks went through the cluster's scheduler, not this process's threads.
-    assert "extract_shard" in task_prefixes_seen_by(cluster)
+    # The shard tasks went through the cluster's scheduler, not this process's threads, and so
+    # did the second night's join of its band keys against the index (a dask dataframe merge).
+    seen = task_prefixes_seen_by(cluster)
+    assert "extract_shard" in seen
+    assert any("merge" in name for name in seen), seen
+    assert any("shuffle" in name for name in seen), seen
 
 
 def task_prefixes_seen_by(address: str) -> set[str]:

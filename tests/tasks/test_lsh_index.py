@@ -106,3 +106,17 @@ def test_reconcile_drops_stale_segments_and_leaves_out_the_shards_being_publishe
     # Another banding (the threshold changed): every segment is rebuilt with the new keys.
     other = lsh_index.ArchiveIndex(layout, lsh_index.schemes_of(DedupConfig(threshold=0.7)))
     assert other.reconcile(leave_out=set())["index_segments_dropped"] == 1
+
+
+def test_a_dask_cluster_joins_the_keys_as_duckdb_does(stories, tmp_path):
+    # The join a run given --dask-address makes (io.keys_in_files_on_cluster), here on an
+    # in-process cluster; tests/integration/test_dask.py runs it on two worker processes.
+    from distributed import Client
+
+    archived = signature_table([(f"a{i}", s) for i, s in enumerate(stories[:8])])
+    queries = signature_table([("q1", stories[1]), ("q2", stories[5])])
+    layout = Layout(tmp_path)
+    write_shards(layout, archived, 3)
+    lsh_index.ArchiveIndex(layout, SCHEMES).reconcile(leave_out=set())
+    with Client(processes=False, n_workers=2, threads_per_worker=1, dashboard_address=None) as c:
+        lookups(lsh_index.ArchiveIndex(layout, SCHEMES, cluster=c), archived, queries)
