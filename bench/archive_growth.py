@@ -1,7 +1,7 @@
 """Publishing one night against archives of growing size, in one run.
 
     .venv/bin/python bench/archive_growth.py [--sizes 100000 1000000] [--night 5000]
-        [--planted 50] [--corpus DIR] [--keep DIR]
+        [--planted 50] [--corpus DIR] [--keep DIR] [--also-counting-mb N]
 
 Each archive is written directly, as nightly runs leave it (date partitions, a manifest per
 shard, the declared schemas, `tasks/io.py`'s writer): articles, pages, paragraphs (11 an
@@ -259,6 +259,13 @@ def main() -> None:
     parser.add_argument("--night", type=int, default=5_000, help="pages in the night")
     parser.add_argument("--planted", type=int, default=50, help="stories planted in each size")
     parser.add_argument("--keep", type=Path, help="keep inputs and warehouses in this folder")
+    parser.add_argument(
+        "--also-counting-mb",
+        type=int,
+        help="publish the same night again on a copy of each archive as it was before the night,"
+        " with [dedup] counting_memory_mb set to this (DuckDB's memory limit), to see how much"
+        " of the peak is DuckDB's",
+    )
     args = parser.parse_args()
     pages, _ = load_corpus(args.corpus)
     rng = np.random.default_rng(19)
@@ -280,6 +287,9 @@ def main() -> None:
             plant(planted, layout, rng)
             count_lines(layout)
             signatures = signature_bytes(layout) / size
+            again = Layout(root / f"archive-{size}-again")
+            if args.also_counting_mb:
+                shutil.copytree(layout.root, again.root)
             seconds, peak = measured_run(root / "night", layout.root)
             per_article = index_bytes(layout) / size
             found, wanted = planted_found(layout, planted, night_urls)
@@ -290,6 +300,14 @@ def main() -> None:
                 f"{per_article:>17.0f}{signatures:>22.0f}   {found}/{wanted}"
             )
             sys.stdout.flush()
+            if args.also_counting_mb:
+                limit = {"BROADSHEET_DEDUP__COUNTING_MEMORY_MB": str(args.also_counting_mb)}
+                seconds, peak = measured_run(root / "night", again.root, limit)
+                print(
+                    f"{'':>10}{publish_seconds(again):>11.1f}{seconds:>8.1f}{peak / 2**20:>10.0f}"
+                    f"   the same night with counting_memory_mb = {args.also_counting_mb}"
+                )
+                shutil.rmtree(again.root)
             if not args.keep:
                 shutil.rmtree(layout.root)
     (small, small_publish, *_), (large, large_publish, large_peak, *_) = results[0], results[-1]

@@ -148,11 +148,14 @@ def _tree_rss(process: psutil.Process) -> dict[str, int]:
     return parts
 
 
-def measured_run(inputs: Path, warehouse: Path) -> tuple[float, int]:
-    """Run `broadsheet run` on `inputs`; return wall seconds and peak tree RSS in bytes (and
-    print how that peak was shared out between the processes)."""
+def measured_run(
+    inputs: Path, warehouse: Path, env: dict[str, str] | None = None
+) -> tuple[float, int]:
+    """Run `broadsheet run` on `inputs` (with `env` added to the environment); return wall
+    seconds and peak tree RSS in bytes (and print how that peak was shared out between the
+    processes)."""
     command = [sys.executable, "-m", "flows.cli", "run", str(inputs), "-w", str(warehouse)]
-    env = os.environ | {"PREFECT_LOGGING_LEVEL": "WARNING", "COLUMNS": "120"}
+    env = os.environ | {"PREFECT_LOGGING_LEVEL": "WARNING", "COLUMNS": "120"} | (env or {})
     peak, at_peak = 0, {}
     start = time.perf_counter()
     child = subprocess.Popen(
