@@ -578,6 +578,10 @@ def rows_at(path: Path, rows: np.ndarray, schema: pa.Schema, columns: list[str])
     return table.take(pa.array(read_at[groups] + rows - starts[groups]))
 
 
+# What a join against the index answers: the index file and the row in it.
+_KEY_ROWS = pa.schema([pa.field("filename", pa.string()), pa.field("row", pa.uint32())])
+
+
 def keys_in_files(
     connection: duckdb.DuckDBPyConnection,
     files: list[Path],
@@ -588,7 +592,7 @@ def keys_in_files(
     is in `wanted`, for bands in [low, high): one semi-join, run by DuckDB within the memory
     limit of `connection` (spilling beyond it)."""
     if not files or not len(wanted):
-        return pa.table({"filename": pa.array([], pa.string()), "row": pa.array([], pa.uint32())})
+        return _KEY_ROWS.empty_table()
     connection.register("wanted_keys", wanted)
     try:
         return connection.execute(
@@ -614,28 +618,17 @@ def keys_in_files_on_cluster(
     the index files are read by its workers (they see the warehouse as this process does, as
     the shard tasks do) and joined with `wanted` by dask dataframe's hash join, which shuffles
     both sides by band and key across the workers."""
-    empty = pa.table({"filename": pa.array([], pa.string()), "row": pa.array([], pa.uint32())})
     if not files or not len(wanted):
-        return empty
+        return _KEY_ROWS.empty_table()
     import dask.dataframe as dd
 
-    meta = _index_part_schema(wanted).empty_table().to_pandas()
+    columns = [*wanted.schema, _KEY_ROWS.field("row"), _KEY_ROWS.field("filename")]
+    meta = pa.schema(columns).empty_table().to_pandas()  # what _index_part gives
     index = dd.from_map(_index_part, [str(f) for f in files], band_range=band_range, meta=meta)
     keys = dd.from_pandas(wanted.to_pandas(), npartitions=max(1, index.npartitions))
     joined = index.merge(keys, on=["band", "key"], how="inner")
-    found = client.compute(joined[["filename", "row"]].drop_duplicates()).result()
-    return pa.table(
-        {
-            "filename": pa.array(found["filename"].astype(str).tolist(), pa.string()),
-            "row": pa.array(found["row"].to_numpy(), pa.uint32()),
-        }
-    )
-
-
-def _index_part_schema(wanted: pa.Table) -> pa.Schema:
-    return pa.schema(
-        [*wanted.schema, pa.field("row", pa.uint32()), pa.field("filename", pa.string())]
-    )
+    found = client.compute(joined[_KEY_ROWS.names].drop_duplicates()).result()
+    return pa.Table.from_pandas(found, schema=_KEY_ROWS, preserve_index=False)
 
 
 def _index_part(path: str, band_range: tuple[int, int]) -> Any:

@@ -250,7 +250,7 @@ class ArchiveIndex:
             found = io.keys_in_files_on_cluster(self._cluster, files, wanted, bands)
         else:
             found = io.keys_in_files(self._db, files, wanted, bands)
-        by_name = {str(self._paths(s.name)[0]): s for s in segments}
+        by_name = {str(file): s for file, s in zip(files, segments, strict=True)}
         rows_of: dict[str, list[np.ndarray]] = defaultdict(list)
         for filename, rows in _grouped(found):
             segment = by_name[filename]

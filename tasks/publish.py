@@ -576,13 +576,14 @@ def publish_run(
     _log_banding(get_run_logger(), config)
     layout = Layout(Path(warehouse))
     ensure_tables(layout)
-    with contextlib.ExitStack() as stack:
-        cluster = None
-        if dask_address:
-            from distributed import Client
+    if dask_address:
+        from distributed import Client
 
-            cluster = stack.enter_context(Client(dask_address, set_as_default=False))
-        totals = publish_shards(layout, run_id, shards, config, cluster)
+        cluster: Any = Client(dask_address, set_as_default=False)
+    else:
+        cluster = contextlib.nullcontext()
+    with cluster as client:
+        totals = publish_shards(layout, run_id, shards, config, client)
     for shard in shards:
         io.remove_tree(layout.staging(shard))
     return totals

@@ -107,7 +107,7 @@ def read_structured(tree: HtmlElement) -> Structured:
             twitter.setdefault(name, content)
     written_by = next(
         (
-            twitter.get(f"twitter:data{label[len('twitter:label') :]}")
+            twitter.get("twitter:data" + label.removeprefix("twitter:label"))
             for label, value in twitter.items()
             if label.startswith("twitter:label") and value.lower().rstrip(":") == "written by"
         ),
