@@ -11,8 +11,10 @@ export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 90
 	python3 -m venv .bootstrap
 	.bootstrap/bin/pip install --quiet uv==$(UV_VERSION)
 
+# Bytecode is compiled at install: where PYTHONDONTWRITEBYTECODE is set (containers, CI), every
+# process would otherwise compile its imports again, seconds for each command and Prefect server.
 install: $(if $(filter .bootstrap/bin/uv,$(UV)),.bootstrap/bin/uv)  ## create .venv with the locked dependencies
-	$(UV) sync --frozen
+	$(UV) sync --frozen --compile-bytecode
 
 demo: install  ## archive the bundled sample pages and run an example query
 	.venv/bin/broadsheet run tests/fixtures/sample --warehouse warehouse

@@ -23,7 +23,6 @@ from typing import Any, BinaryIO
 import duckdb
 import numpy as np
 import pyarrow as pa
-import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
@@ -645,6 +644,9 @@ def matching_rows(
     """The rows of the given Parquet files whose `column` is one of `candidates`."""
     if not files or not candidates:
         return schema.empty_table().select(columns)
+    # Imported here: pyarrow.dataset imports pandas, seconds of start-up for every command.
+    import pyarrow.dataset as ds
+
     dataset = ds.dataset([str(f) for f in files], schema=schema, format="parquet")
     return dataset.to_table(columns=columns, filter=ds.field(column).isin(candidates))
 

@@ -42,6 +42,22 @@ def colliding_pages(pages_by_shard: dict[str, list[str]]) -> dict[str, set[str]]
     return dropped
 
 
+def collision_counts(layout: Layout, dropped: dict[str, set[str]]) -> Counter[str]:
+    """Corrections to the extraction's counts for the pages that `colliding_pages` drops: each
+    was counted by its status when its shard was extracted, and is the same capture as a page
+    of another shard, so it counts as known (seen before) instead."""
+    counts: Counter[str] = Counter({"pages_collided": sum(map(len, dropped.values()))})
+    for shard, ids in dropped.items():
+        staged = io.read_parquet(layout.staged_file(shard, "pages"), PAGES)
+        for row in staged.select(["page_id", "status", "reason"]).to_pylist():
+            if row["page_id"] in ids:
+                counts["known"] += 1
+                counts[row["status"]] -= 1
+                if row["reason"]:
+                    counts[f"{row['status']}/{row['reason']}"] -= 1
+    return counts
+
+
 def mark_copies(pages: pa.Table, copies: dict[str, dedup.Copy]) -> pa.Table:
     """Turn the pages of copied articles into `duplicate` rows pointing at their survivor."""
     ids = pages["article_id"].to_pylist()
@@ -444,7 +460,7 @@ def publish_shards(
         for shard in shards
     }
     dropped = colliding_pages(page_ids)
-    totals: Counter[str] = Counter({"pages_collided": sum(map(len, dropped.values()))})
+    totals = collision_counts(layout, dropped)
     groups = batches({s: len(ids) for s, ids in page_ids.items()}, config.batch_pages)
     give_back_memory()  # what the extraction stage freed, before the first group
     with io.kept_database(layout.counts, config.counting_memory_mb) as database:

@@ -218,6 +218,14 @@ def test_the_same_records_in_two_files_are_archived_once(tmp_path):
     assert len(pages) == len({p["page_id"] for p in pages}) == 16
     articles = sql(tmp_path / "w", "SELECT article_id FROM articles")
     assert len(articles) == len({a["article_id"] for a in articles})
+    # The run's record counts the second file's pages as known, not as new articles.
+    (counts,) = sql(
+        tmp_path / "w", "SELECT pages_read, pages_known, articles_added, not_articles FROM runs"
+    )
+    assert counts["pages_read"] == 32 and counts["pages_known"] == 16
+    assert counts["articles_added"] == len(articles)
+    statuses = sql(tmp_path / "w", "SELECT count(*) AS n FROM pages WHERE status = 'not_article'")
+    assert counts["not_articles"] == statuses[0]["n"]
 
 
 def test_a_report_that_cannot_be_sent_costs_the_run_nothing(tmp_path, monkeypatch):

@@ -150,7 +150,10 @@ def test_feeds_sitemaps_and_lists_are_fetched_politely_and_incrementally(tmp_pat
     assert min(gaps) >= DELAY - 0.02
 
     stored = sql(tmp_path / "w", "SELECT url, title, published_at FROM articles ORDER BY url")
-    assert len(stored) == 24  # 20 news pages, two undated stories, flaky and busy
+    # 20 news pages, two undated stories, flaky and busy
+    assert len(stored) == 24, sql(
+        tmp_path / "w", "SELECT url, status, reason FROM pages WHERE status != 'article'"
+    )
     dates = {a["url"].rsplit("/", 1)[1]: a["published_at"][:10] for a in stored}
     assert dates["undated"] == "2024-05-06" and dates["undated-in-sitemap"] == "2024-05-04"
     (failed,) = sql(tmp_path / "w", "SELECT url, status, reason FROM pages WHERE status = 'failed'")

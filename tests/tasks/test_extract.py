@@ -161,10 +161,13 @@ def test_pool_records_timeouts_and_deep_nesting_and_goes_on(benchmark):
     )
     # 120,000 tags: past the tag cap, which a test of the time limit lifts
     config = ExtractConfig(page_timeout_seconds=0.5, max_page_tags=1_000_000)
-    results = [r for _, r in extract_pages([page(slow), page(deep), page(html)], config)]
+    results = [r for _, r in extract_pages([page(slow), page(deep)], config)]
     assert (results[0]["status"], results[0]["reason"]) == ("failed", "timeout")
     assert results[1]["status"] in ("failed", "not_article")
-    assert results[2]["status"] == "article"
+    # The same pool goes on after its worker was killed. The good page gets the default
+    # limit: on a loaded machine a real page can take more than half a second.
+    [(_, good)] = extract_pages([page(html)], ExtractConfig(max_page_tags=1_000_000))
+    assert good["status"] == "article"
 
 
 def test_shutting_the_pool_down_stops_its_processes_and_a_new_pool_starts(benchmark):
