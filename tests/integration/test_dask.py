@@ -6,28 +6,17 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 
 from tests.conftest import FIXTURES
 from tests.flows.test_archive import run, sql
-from tests.integration.test_nightly import (
-    finished,
-    free_port,
-    nightly_deployment,
-    post,
-    prefect,  # noqa: F401 (a fixture)
-    serve,
-    stop,
-    wait_for,
-)
+from tests.integration.conftest import BIN, free_port, stop, wait_for
+from tests.integration.test_nightly import finished, nightly_deployment, post, serve
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("prefect_server")]
-BIN = Path(sys.executable).parent
 
 
 @contextmanager
@@ -115,7 +104,7 @@ def task_prefixes_seen_by(address: str) -> set[str]:
         )
 
 
-def test_the_nightly_deployment_sends_its_shards_to_the_cluster(tmp_path, prefect):  # noqa: F811
+def test_the_nightly_deployment_sends_its_shards_to_the_cluster(tmp_path, prefect):
     api, env = prefect
     inputs = tmp_path / "inputs"
     shutil.copytree(FIXTURES / "sample", inputs)
@@ -128,7 +117,7 @@ def test_the_nightly_deployment_sends_its_shards_to_the_cluster(tmp_path, prefec
         )
         serving = serve(config, env, tmp_path)
         try:
-            deployment = nightly_deployment(api)
+            deployment = nightly_deployment(api, warehouse)
             created = post(f"{api}/deployments/{deployment['id']}/create_flow_run", {})
             flow_run = created["id"]  # type: ignore[index]
             done = wait_for(lambda: finished(api, flow_run), 240, "the nightly run")

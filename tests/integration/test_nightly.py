@@ -3,12 +3,7 @@ API, a failed shard, the UI's Retry, the report artifact and `broadsheet status`
 
 import gzip
 import json
-import os
-import shutil
-import signal
-import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -20,67 +15,9 @@ from tasks.layout import Layout
 from tasks.shards import plan_shards
 from tests.conftest import FIXTURES
 from tests.flows.test_archive import run, sql
+from tests.integration.conftest import BIN, stop, wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("prefect_server")]
-BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def stop(process: subprocess.Popen) -> None:
-    """Stop a process group by PID: SIGTERM, a grace period, then SIGKILL."""
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=15)
-
-
-def wait_for(check, seconds: float, what: str):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.5)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-@pytest.fixture
-def prefect(tmp_path):
-    """A real Prefect server on a free loopback port, in its own home; stopped by PID."""
-    port = free_port()
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")},
-        "PREFECT_HOME": str(tmp_path / "prefect-home"),
-        "PREFECT_SERVER_API_PORT": str(port),
-        "PREFECT_SERVER_API_HOST": "127.0.0.1",
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "PREFECT_UI_ENABLED": "false",
-    }
-    server = subprocess.Popen(
-        [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
-    api = f"http://127.0.0.1:{port}/api"
-
-    def healthy() -> bool:
-        try:
-            return httpx.get(f"{api}/health", timeout=2).status_code == 200
-        except httpx.HTTPError:
-            return False
-
-    try:
-        wait_for(healthy, 120, "the Prefect server")
-        yield api, {**env, "PREFECT_API_URL": api, "PREFECT_RUNNER_POLL_FREQUENCY": "2"}
-    finally:
-        stop(server)
 
 
 def three_inputs(folder: Path) -> list[Path]:
@@ -136,12 +73,16 @@ def serve(config: Path, env: dict, cwd: Path) -> subprocess.Popen:
     )  # fmt: skip
 
 
-def nightly_deployment(api: str) -> dict:
-    """The nightly deployment, once `serve` has registered it with the server at `api`."""
+def nightly_deployment(api: str, warehouse: Path) -> dict:
+    """The nightly deployment, once `serve` has registered it with the server at `api` for
+    `warehouse` (the server is shared: an earlier test registered it for its own)."""
 
     def registered() -> dict | None:
         answer = httpx.get(f"{api}/deployments/name/broadsheet-archive/nightly", timeout=5)
-        return answer.json() if answer.status_code == 200 else None
+        if answer.status_code != 200:
+            return None
+        found = answer.json()
+        return found if found["parameters"]["warehouse"] == str(warehouse.resolve()) else None
 
     return wait_for(registered, 90, "the nightly deployment")
 
@@ -157,7 +98,7 @@ def test_nightly_deployment_runs_fails_on_one_shard_and_retries_only_that(tmp_pa
     )
     serving = serve(config, env, tmp_path)
     try:
-        deployment = nightly_deployment(api)
+        deployment = nightly_deployment(api, warehouse)
         (schedule,) = deployment["schedules"]
         assert schedule["schedule"]["cron"] == "0 2 * * *"
         assert schedule["schedule"]["timezone"] == "Europe/Paris" and schedule["active"]
@@ -221,7 +162,6 @@ def test_nightly_deployment_runs_fails_on_one_shard_and_retries_only_that(tmp_pa
         " LEFT JOIN articles a ON a.article_id = p.article_id ORDER BY p.url"
     )
     assert sql(warehouse, query) == sql(clean, query)
-    shutil.rmtree(tmp_path / "prefect-home", ignore_errors=True)
 
 
 def test_a_restart_after_missed_nights_runs_once(tmp_path, prefect):
@@ -233,7 +173,7 @@ def test_a_restart_after_missed_nights_runs_once(tmp_path, prefect):
     )
 
     serving = serve(config, env, tmp_path)
-    found = nightly_deployment(api)
+    found = nightly_deployment(api, tmp_path / "w")
     stop(serving)
     nights = []
     for days_ago in (3, 2, 1):  # three nights the schedule fired while serve was down
