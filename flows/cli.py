@@ -84,8 +84,9 @@ def _summary(result: dict[str, Any], seconds: float) -> Table:
             f"{result.get(status, 0)}" + (f" ({detail})" if detail else ""),
         )
     table.add_row(
-        "already archived",
-        f"{result.get('known', 0)} pages, {result.get('shards_skipped', 0)} shards",
+        "seen before",
+        f"{result.get('known', 0)} pages (archived, or twice tonight), "
+        f"{result.get('shards_skipped', 0)} shards archived",
     )
     skipped = {
         k.removeprefix("skipped_"): v for k, v in result.items() if k.startswith("skipped_") and v
