@@ -42,14 +42,14 @@ def colliding_pages(pages_by_shard: dict[str, list[str]]) -> dict[str, set[str]]
     return dropped
 
 
-def collision_counts(layout: Layout, dropped: dict[str, set[str]]) -> Counter[str]:
-    """Corrections to the extraction's counts for the pages that `colliding_pages` drops: each
-    was counted by its status when its shard was extracted, and is the same capture as a page
-    of another shard, so it counts as known (seen before) instead."""
+def collision_counts(staged: dict[str, pa.Table], dropped: dict[str, set[str]]) -> Counter[str]:
+    """Corrections to the extraction's counts for the pages that `colliding_pages` drops
+    (`staged`: each shard's staged page_id, status and reason): each was counted by its status
+    when its shard was extracted, and is the same capture as a page of another shard, so it
+    counts as known (seen before) instead."""
     counts: Counter[str] = Counter({"pages_collided": sum(map(len, dropped.values()))})
     for shard, ids in dropped.items():
-        staged = io.read_parquet(layout.staged_file(shard, "pages"), PAGES)
-        for row in staged.select(["page_id", "status", "reason"]).to_pylist():
+        for row in staged[shard].to_pylist():
             if row["page_id"] in ids:
                 counts["known"] += 1
                 counts[row["status"]] -= 1
@@ -455,12 +455,15 @@ def publish_shards(
     either a shard to redo or a finished one; redoing writes the same files again. With
     `cluster` (a Dask distributed.Client), the lookups' joins against the LSH index run on it.
     """
-    page_ids = {
-        shard: io.read_parquet(layout.staged_file(shard, "pages"), PAGES)["page_id"].to_pylist()
+    staged = {
+        shard: io.read_parquet(layout.staged_file(shard, "pages"), PAGES).select(
+            ["page_id", "status", "reason"]
+        )
         for shard in shards
     }
+    page_ids = {shard: pages["page_id"].to_pylist() for shard, pages in staged.items()}
     dropped = colliding_pages(page_ids)
-    totals = collision_counts(layout, dropped)
+    totals = collision_counts(staged, dropped)
     groups = batches({s: len(ids) for s, ids in page_ids.items()}, config.batch_pages)
     give_back_memory()  # what the extraction stage freed, before the first group
     with io.kept_database(layout.counts, config.counting_memory_mb) as database:
