@@ -41,12 +41,13 @@ from schemas import ARTICLES, PAGES, PARAGRAPHS, TABLES
 from tasks import io
 from tasks.compact import COMPACTED_PREFIX, day_record, rows_per_group, sorted_for_scans
 from tasks.config import DedupConfig
-from tasks.dedup import SiteCounts, signature_rows
+from tasks.dedup import signature_rows
 from tasks.ids import stable_id
 from tasks.layout import Layout
 from tasks.lsh_index import ArchiveIndex, schemes_of
 from tasks.minhash import article_scheme, paragraph_scheme
 from tasks.publish import bring_counts_up_to_date, ensure_tables
+from tasks.site_counts import SiteCounts
 
 DAYS = 100  # one shard file a day and table
 SITES = 300  # the night's 181 sites and others
@@ -209,8 +210,9 @@ def plant(planted: Layout, into: Layout, rng: np.random.Generator) -> None:
 def count_lines(layout: Layout) -> None:
     """Count the archive's paragraph lines for site furniture, as the nights would have kept
     them (the first run of an archive without counts does the same)."""
-    with io.kept_database(layout.counts, DedupConfig().counting_memory_mb) as database:
-        bring_counts_up_to_date(layout, SiteCounts(database), {})
+    memory_mb = DedupConfig().counting_memory_mb
+    with io.counts_database(layout.counts, memory_mb) as database:
+        bring_counts_up_to_date(layout, SiteCounts(database), {}, memory_mb)
 
 
 def index_bytes(layout: Layout) -> int:

@@ -4,12 +4,13 @@
 
 A site's archived paragraph lines are made up (25 lines of their own per article, plus 5 lines of
 furniture on every article) and fed, 30,000 lines at a time as publishing reads them from files,
-to tasks/dedup.py SiteCounts.rebuild (how an archive gets its counts the first time; after that
-a night adds only its own lines), which counts them in a DuckDB database with the default
-memory limit (`[dedup] counting_memory_mb`). The baseline, measured in the same run, holds the
-same lines in memory as Arrow tables and counts them with Arrow's hash aggregation (how the
-counting was done before). Each measurement runs in a process of its own; the peak is that
-process's maximum resident memory, and the time leaves out making up the lines.
+to tasks/site_counts.py SiteCounts.rebuild (how an archive gets its counts the first time; after
+that a night adds only its own lines), which sorts them in DuckDB with the default memory limit
+(`[dedup] counting_memory_mb`) and writes the counts into a SQLite database. The baseline,
+measured in the same run, holds the same lines in memory as Arrow tables and counts them with
+Arrow's hash aggregation (how the counting was done before). Each measurement runs in a
+process of its own; the peak is that process's maximum resident memory, and the time leaves
+out making up the lines.
 """
 
 import argparse
@@ -30,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tasks import dedup, io
 from tasks.config import DedupConfig
+from tasks.site_counts import SiteCounts
 
 OWN_LINES = 25
 FURNITURE = 5
@@ -102,15 +104,15 @@ def measure(mode: str, total: int) -> dict:
     config = DedupConfig()
     with (
         tempfile.TemporaryDirectory() as scratch,
-        io.kept_database(Path(scratch) / "f.duckdb", config.counting_memory_mb) as db,
+        io.counts_database(Path(scratch) / "f.sqlite", config.counting_memory_mb) as db,
     ):
         making = [0.0]
         start = time.perf_counter()
         batches = timed(made_up_lines(total), making)
-        counts: dedup.SiteCounts | InMemoryCounts
-        if mode == "duckdb":
-            counts = dedup.SiteCounts(db)
-            counts.rebuild(batches)
+        counts: SiteCounts | InMemoryCounts
+        if mode == "kept":
+            counts = SiteCounts(db)
+            counts.rebuild(batches, config.counting_memory_mb, Path(scratch) / "spill")
         else:
             counts = InMemoryCounts()
             for rows in batches:
@@ -133,7 +135,7 @@ def main() -> None:
     print(f"{'lines':>12} {'counting':>10} {'seconds':>8} {'peak MiB':>9}  ratio to in memory")
     for total in args.lines:
         results = {}
-        for mode in ("memory", "duckdb"):
+        for mode in ("memory", "kept"):
             child = [sys.executable, __file__, "--measure", mode, str(total)]
             output = subprocess.run(child, check=True, capture_output=True, text=True).stdout
             results[mode] = json.loads(output)

@@ -8,7 +8,7 @@
 <warehouse>/_manifests/<shard>.json                          a published shard's receipt
 <warehouse>/_results/                                        Prefect's persisted task results
 <warehouse>/_index/<segment>.parquet, .json                  the LSH index (tasks/lsh_index.py)
-<warehouse>/_counts/furniture.duckdb                         furniture counts (dedup.SiteCounts)
+<warehouse>/_counts/furniture.sqlite                         furniture counts (tasks/site_counts.py)
 <warehouse>/broadsheet.duckdb                                the views
 """
 
@@ -65,8 +65,8 @@ class Layout:
 
     @property
     def counts(self) -> Path:
-        """The site furniture counts, kept from night to night (tasks/dedup.py SiteCounts)."""
-        return self.root / "_counts" / "furniture.duckdb"
+        """The site furniture counts, kept from night to night (tasks/site_counts.py)."""
+        return self.root / "_counts" / "furniture.sqlite"
 
     def manifest(self, shard: str) -> Path:
         return self.root / "_manifests" / f"{shard}.json"

@@ -7,6 +7,7 @@ there); this module reads what they need from the archive and writes what they d
 import contextlib
 import ctypes
 import logging
+import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import replace
@@ -14,7 +15,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -22,7 +22,7 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from schemas import ARTICLES, PAGES, PARAGRAPHS, ROW_KEYS, STAGED, TABLES
-from tasks import dedup, io, lsh_index
+from tasks import dedup, io, lsh_index, site_counts
 from tasks.columns import listed, only, update_where, without
 from tasks.config import DedupConfig
 from tasks.layout import Layout
@@ -86,7 +86,7 @@ def demote_pages(pages: pa.Table, article_ids: set[str], reason: str) -> pa.Tabl
 class Night:
     """What publishing keeps across a night's groups:
 
-    - the site furniture counts (`counts`, dedup.SiteCounts in the DuckDB database
+    - the site furniture counts (`counts`, site_counts.SiteCounts in the SQLite database
       `connection`: the warehouse's, kept from night to night; in memory otherwise), to which
       each group adds the lines it published, and which know the furniture each site's archive
       is marked with.
@@ -94,8 +94,8 @@ class Night:
     The groups' signatures are in the archive's index (each group adds a segment).
     """
 
-    def __init__(self, connection: duckdb.DuckDBPyConnection | None = None) -> None:
-        self.counts = dedup.SiteCounts(connection)
+    def __init__(self, connection: sqlite3.Connection | None = None) -> None:
+        self.counts = site_counts.SiteCounts(connection)
 
     def add(self, rows: dict[str, pa.Table]) -> None:
         """Hold what a group published (its final rows)."""
@@ -466,10 +466,13 @@ def publish_shards(
     totals = collision_counts(staged, dropped)
     groups = batches({s: len(ids) for s, ids in page_ids.items()}, config.batch_pages)
     give_back_memory()  # what the extraction stage freed, before the first group
-    with io.kept_database(layout.counts, config.counting_memory_mb) as database:
+    # Counts kept in DuckDB before this version are dropped; the new ones are counted anew.
+    for legacy in ("furniture.duckdb", "furniture.duckdb.wal"):
+        io.remove_file(layout.counts.with_name(legacy))
+    with io.counts_database(layout.counts, config.counting_memory_mb) as database:
         night = Night(database)
-        bring_counts_up_to_date(layout, night.counts, page_ids)
-        index = lsh_index.ArchiveIndex(layout, lsh_index.schemes_of(config), database, cluster)
+        bring_counts_up_to_date(layout, night.counts, page_ids, config.counting_memory_mb)
+        index = lsh_index.ArchiveIndex(layout, lsh_index.schemes_of(config), cluster)
         totals.update(index.reconcile(leave_out=set(shards)))
         for number, group in enumerate(groups):
             # Shards of later groups are left out too: what a crash left of them is no archive.
@@ -485,7 +488,10 @@ ROW_GROUP_ROWS = {"signatures": lsh_index.SIGNATURE_ROW_GROUP}
 
 
 def bring_counts_up_to_date(
-    layout: Layout, counts: dedup.SiteCounts, page_ids: dict[str, list[str]]
+    layout: Layout,
+    counts: site_counts.SiteCounts,
+    page_ids: dict[str, list[str]],
+    memory_mb: int = 512,
 ) -> None:
     """Make `counts` hold the lines of the archive without the shards being published
     (`page_ids`: each one's staged pages): the first time, by counting every archived paragraph
@@ -496,7 +502,8 @@ def bring_counts_up_to_date(
         return
     files = io.parquet_files(layout.table("paragraphs"), leave_out=set(page_ids))
     columns = ["site", "text_key", "article_id", "status", "page_id", "reason"]
-    counts.rebuild(rows for _, rows in io.scan(files, PARAGRAPHS, columns, lambda rows: rows))
+    parts = (rows for _, rows in io.scan(files, PARAGRAPHS, columns, lambda rows: rows))
+    counts.rebuild(parts, memory_mb, layout.counts.with_name("rebuild.tmp"))
 
 
 def give_back_memory() -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from bench.labelled import _edit
 from schemas import ARTICLES, STAGED_PARAGRAPHS
-from tasks import dedup, io
+from tasks import dedup, io, site_counts
 from tasks.config import DedupConfig
 from tasks.ids import paragraph_key, stable_id
 from tasks.minhash import article_scheme, paragraph_scheme, sign
@@ -91,7 +91,7 @@ def test_site_furniture_needs_enough_pages_and_a_share_of_the_site(stories):
         rows += paragraph_rows(stable_id(f"a{i}"), "news.example", [story[0], furniture, story[2]])
     rows += paragraph_rows(stable_id("q1"), "news.example", [quote])
     rows += paragraph_rows(stable_id("q2"), "news.example", [quote, stories[1][3]])
-    counts = dedup.SiteCounts()
+    counts = site_counts.SiteCounts()
     counts.add(pa.Table.from_pylist(rows, schema=STAGED_PARAGRAPHS))
     found = counts.boilerplate(CONFIG)
     assert found == {("news.example", paragraph_key(furniture))}
@@ -108,7 +108,7 @@ def test_pending_lines_count_until_forgotten_and_sites_are_counted_apart(stories
         rows = paragraph_rows(stable_id(f"a{i}"), "news.example", [story[0], furniture])
         (archived if i < 2 else pending).extend(rows)
     archived += paragraph_rows(stable_id("b"), "other.example", [furniture, stories[5][0]])
-    counts = dedup.SiteCounts()
+    counts = site_counts.SiteCounts()
     counts.add(pa.Table.from_pylist(archived, schema=STAGED_PARAGRAPHS))
     assert counts.boilerplate(CONFIG) == set()  # on 2 stories: not enough
     with counts.pending():
@@ -119,7 +119,7 @@ def test_pending_lines_count_until_forgotten_and_sites_are_counted_apart(stories
     assert counts.boilerplate(CONFIG) == set()
 
 
-def _counted(counts: dedup.SiteCounts) -> tuple:
+def _counted(counts: site_counts.SiteCounts) -> tuple:
     """What the counts hold: the repeated lines and the stories per site, by site name."""
     names = {code: name for name, code in counts._sites.items()}
     database = counts._db
@@ -153,8 +153,8 @@ def test_counts_kept_page_by_page_are_the_counts_of_the_whole(tmp_path):
     def table(chosen: list[list[dict]]) -> pa.Table:
         return pa.Table.from_pylist([r for p in chosen for r in p], schema=STAGED_PARAGRAPHS)
 
-    with io.kept_database(tmp_path / "counts.duckdb", memory_mb=64) as database:
-        kept = dedup.SiteCounts(database)
+    with io.counts_database(tmp_path / "counts.sqlite", memory_mb=64) as database:
+        kept = site_counts.SiteCounts(database)
         start = 0
         while start < len(pages):
             size = rng.randint(1, 15)
@@ -163,10 +163,10 @@ def test_counts_kept_page_by_page_are_the_counts_of_the_whole(tmp_path):
         kept.add(table(pages[:10]))  # added again (a group redone): counted once
         gone = rng.sample(range(len(pages)), 30)
         kept.remove_pages([stable_id("page", str(n)) for n in gone])
-    whole = dedup.SiteCounts()
+    whole = site_counts.SiteCounts()
     whole.rebuild([table([p for n, p in enumerate(pages) if n not in gone])])
-    with io.kept_database(tmp_path / "counts.duckdb", memory_mb=64) as database:
-        again = dedup.SiteCounts(database)  # as the next night finds them
+    with io.counts_database(tmp_path / "counts.sqlite", memory_mb=64) as database:
+        again = site_counts.SiteCounts(database)  # as the next night finds them
         assert _counted(again) == _counted(whole) and _counted(whole)[0]
         assert again.boilerplate(CONFIG) == whole.boilerplate(CONFIG) != set()
 
@@ -176,15 +176,31 @@ def test_furniture_counts_are_kept_within_their_memory_limit(tmp_path, stories):
     rows = []
     for i, story in enumerate(stories[:5]):
         rows += paragraph_rows(stable_id(f"a{i}"), "news.example", [story[0], furniture])
-    path = tmp_path / "_counts" / "furniture.duckdb"
-    with io.kept_database(path, memory_mb=64) as database:
-        dedup.SiteCounts(database).add(pa.Table.from_pylist(rows, schema=STAGED_PARAGRAPHS))
-        limit = database.execute("SELECT current_setting('memory_limit')").fetchone()
-        assert limit is not None and limit[0].endswith("MiB") and float(limit[0].split()[0]) < 65
-    with io.kept_database(path, memory_mb=64) as database:  # the next night
-        found = dedup.SiteCounts(database).boilerplate(CONFIG)
+    path = tmp_path / "_counts" / "furniture.sqlite"
+    with io.counts_database(path, memory_mb=64) as database:
+        site_counts.SiteCounts(database).add(pa.Table.from_pylist(rows, schema=STAGED_PARAGRAPHS))
+        (cache,) = database.execute("PRAGMA cache_size").fetchone()
+        assert cache == -64 * 1024  # KiB
+    with io.counts_database(path, memory_mb=64) as database:  # the next night
+        found = site_counts.SiteCounts(database).boilerplate(CONFIG)
     assert found == {("news.example", paragraph_key(furniture))}
-    assert [p.name for p in path.parent.iterdir()] == ["furniture.duckdb"]  # no spill left
+    assert [p.name for p in path.parent.iterdir()] == ["furniture.sqlite"]  # no journal left
+
+
+def test_a_rebuild_spills_within_its_memory_limit_and_counts_as_adding_does(tmp_path, stories):
+    furniture = "Read more stories like this in our weekly newsletter."
+    rows = []
+    for i, story in enumerate(stories[:6]):
+        rows += paragraph_rows(stable_id(f"a{i}"), "news.example", [*story[:3], furniture])
+    table = pa.Table.from_pylist(rows, schema=STAGED_PARAGRAPHS)
+    added = site_counts.SiteCounts()
+    added.add(table)
+    rebuilt = site_counts.SiteCounts()
+    spill = tmp_path / "spill"
+    rebuilt.rebuild([table.slice(0, 7), table.slice(7)], memory_mb=64, spill=spill)
+    assert rebuilt.built and not added.built and not spill.exists()
+    assert _counted(rebuilt) == _counted(added)
+    assert rebuilt.boilerplate(CONFIG) == {("news.example", paragraph_key(furniture))}
 
 
 def test_boilerplate_marks_follow_the_current_furniture():
@@ -346,7 +362,7 @@ def test_line_keys_are_read_as_numbers_without_loss():
 
 def test_a_story_and_its_copies_on_one_site_count_once_whatever_the_night(stories):
     line = "Subscribe for unlimited access to our journalism."
-    counts = dedup.SiteCounts()
+    counts = site_counts.SiteCounts()
     for night in range(4):  # the same story captured four nights running: its copies
         rows = paragraph_rows(stable_id("original"), "news.example", [stories[0][0], line])
         for row in rows:
@@ -373,7 +389,7 @@ def test_the_counts_know_which_sites_marks_would_change(stories):
     rows = []
     for i, story in enumerate(stories[:4]):
         rows += paragraph_rows(stable_id(f"a{i}"), "news.example", [story[0], furniture])
-    counts = dedup.SiteCounts()
+    counts = site_counts.SiteCounts()
     counts.add(pa.Table.from_pylist(rows, schema=STAGED_PARAGRAPHS))
     line = {("news.example", paragraph_key(furniture))}
     unseen = {("news.example", paragraph_key("A line no archived page has."))}
