@@ -14,7 +14,6 @@ import stat
 import uuid
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -579,84 +578,65 @@ def rows_at(path: Path, rows: np.ndarray, schema: pa.Schema, columns: list[str])
     return table.take(pa.array(read_at[groups] + rows - starts[groups]))
 
 
-# What a lookup in the index answers: the index file and the row in it.
+# What a join against the index answers: the index file and the row in it.
 _KEY_ROWS = pa.schema([pa.field("filename", pa.string()), pa.field("row", pa.uint32())])
 
 
-def keys_in_files(files: list[Path], wanted: np.ndarray) -> pa.Table:
-    """(filename, row) of the rows of index `files` (key and row columns, each file sorted by
-    key) whose key is one of `wanted` (sorted, distinct): a sort-merge join, each file's keys
-    searched for the wanted ones. Only the row groups whose keys can hold a wanted one are
-    read; the files are read and searched on as many threads as there are cores (reading and
-    searching leave the GIL), one file per thread at a time."""
+def keys_in_files(
+    connection: duckdb.DuckDBPyConnection,
+    files: list[Path],
+    wanted: pa.Table,
+    band_range: tuple[int, int],
+) -> pa.Table:
+    """(filename, row) of the rows of index `files` (band, key, row columns) whose (band, key)
+    is in `wanted`, for bands in [low, high): one semi-join, run by DuckDB within the memory
+    limit of `connection` (spilling beyond it)."""
     if not files or not len(wanted):
         return _KEY_ROWS.empty_table()
-    low, high = int(wanted[0]), int(wanted[-1])
-
-    def found_in(path: Path) -> pa.Table:
-        parquet = pq.ParquetFile(path)
-        groups = [g for g in range(parquet.num_row_groups) if _may_hold(parquet, g, low, high)]
-        if not groups:
-            return _KEY_ROWS.empty_table()
-        index = parquet.read_row_groups(groups, columns=["key", "row"], use_threads=False)
-        keys = index["key"].to_numpy()
-        if not len(keys):
-            return _KEY_ROWS.empty_table()
-        at = np.searchsorted(keys, wanted)
-        present = keys[np.minimum(at, len(keys) - 1)] == wanted
-        starts = at[present]
-        ends = np.searchsorted(keys, wanted[present], side="right")
-        lengths = ends - starts
-        # Every position in [start, end) of each found key (a key may be on several rows).
-        positions = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(
-            lengths.sum()
-        )
-        rows = np.unique(index["row"].to_numpy()[positions])
-        return pa.table({"filename": [str(path)] * len(rows), "row": rows}, schema=_KEY_ROWS)
-
-    with ThreadPoolExecutor(os.cpu_count() or 1) as threads:
-        return pa.concat_tables(threads.map(found_in, files))
-
-
-def _may_hold(parquet: pq.ParquetFile, group: int, low: int, high: int) -> bool:
-    """Whether row group `group`'s keys can lie in [low, high] (by its statistics)."""
-    statistics = parquet.metadata.row_group(group).column(0).statistics
-    if statistics is None or not statistics.has_min_max:
-        return True
-    return bool(statistics.max >= low and statistics.min <= high)
+    connection.register("wanted_keys", wanted)
+    try:
+        return connection.execute(
+            """
+            SELECT DISTINCT i.filename, i.row
+            FROM read_parquet($files, filename = true) AS i
+            SEMI JOIN wanted_keys AS w ON i.band = w.band AND i.key = w.key
+            WHERE i.band >= $low AND i.band < $high
+            """,
+            {"files": [str(f) for f in files], "low": band_range[0], "high": band_range[1]},
+        ).to_arrow_table()
+    finally:
+        connection.unregister("wanted_keys")
 
 
 def keys_in_files_on_cluster(
     client: Any,
     files: list[Path],
-    wanted: np.ndarray,
-    key_range: tuple[int, int],
+    wanted: pa.Table,
+    band_range: tuple[int, int],
 ) -> pa.Table:
     """What keys_in_files finds, joined on the Dask cluster of `client` (a distributed.Client):
-    the index files' rows with keys in [low, high) of `key_range` are read by its workers
-    (they see the warehouse as this process does, as the shard tasks do) and joined with
-    `wanted` by dask dataframe's hash join, which shuffles both sides by key across the
-    workers."""
+    the index files are read by its workers (they see the warehouse as this process does, as
+    the shard tasks do) and joined with `wanted` by dask dataframe's hash join, which shuffles
+    both sides by band and key across the workers."""
     if not files or not len(wanted):
         return _KEY_ROWS.empty_table()
     import dask.dataframe as dd
 
-    columns = [pa.field("key", pa.uint64()), *_KEY_ROWS]
+    columns = [*wanted.schema, _KEY_ROWS.field("row"), _KEY_ROWS.field("filename")]
     meta = pa.schema(columns).empty_table().to_pandas()  # what _index_part gives
-    index = dd.from_map(_index_part, [str(f) for f in files], key_range=key_range, meta=meta)
-    keys = pa.table({"key": wanted}).to_pandas()
-    joined = index.merge(dd.from_pandas(keys, npartitions=max(1, index.npartitions)), on="key")
+    index = dd.from_map(_index_part, [str(f) for f in files], band_range=band_range, meta=meta)
+    keys = dd.from_pandas(wanted.to_pandas(), npartitions=max(1, index.npartitions))
+    joined = index.merge(keys, on=["band", "key"], how="inner")
     found = client.compute(joined[_KEY_ROWS.names].drop_duplicates()).result()
     return pa.Table.from_pandas(found, schema=_KEY_ROWS, preserve_index=False)
 
 
-def _index_part(path: str, key_range: tuple[int, int]) -> Any:
-    """One index file's rows with keys in `key_range`, with its name: a partition of the
-    cluster's join (a pandas frame, as dask dataframe holds them)."""
-    low, high = key_range
-    rows = pq.read_table(path, filters=[("key", ">=", low), ("key", "<", high)])
-    with_name = rows.append_column("filename", pa.array([path] * len(rows), pa.string()))
-    return with_name.select(["key", *_KEY_ROWS.names]).to_pandas()
+def _index_part(path: str, band_range: tuple[int, int]) -> Any:
+    """One index file's rows in `band_range`, with its name: a partition of the cluster's join
+    (a pandas frame, as dask dataframe holds them)."""
+    low, high = band_range
+    rows = pq.read_table(path, filters=[("band", ">=", low), ("band", "<", high)])
+    return rows.append_column("filename", pa.array([path] * len(rows), pa.string())).to_pandas()
 
 
 def matching_rows(
@@ -730,7 +710,7 @@ def _set_up_counts(connection: sqlite3.Connection, memory_mb: int) -> None:
 def sorting_database(memory_mb: int, spill: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
     """An in-memory DuckDB database holding at most `memory_mb` MiB and spilling the rest to
     the folder `spill` (removed after; None: no limit, nothing spilled): for sorting and
-    grouping more rows than memory holds."""
+    grouping more rows than memory holds, and for joins against the LSH index."""
     settings: dict[str, str | bool | int | float | list[str]] = {"preserve_insertion_order": False}
     if spill is not None:
         settings |= {"memory_limit": f"{memory_mb}MB", "temp_directory": str(spill)}

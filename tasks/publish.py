@@ -469,10 +469,14 @@ def publish_shards(
     # Counts kept in DuckDB before this version are dropped; the new ones are counted anew.
     for legacy in ("furniture.duckdb", "furniture.duckdb.wal"):
         io.remove_file(layout.counts.with_name(legacy))
-    with io.counts_database(layout.counts, config.counting_memory_mb) as database:
+    memory_mb = config.counting_memory_mb
+    with (
+        io.counts_database(layout.counts, memory_mb) as database,
+        io.sorting_database(memory_mb, layout.counts.with_name("joins.tmp")) as joins,
+    ):
         night = Night(database)
-        bring_counts_up_to_date(layout, night.counts, page_ids, config.counting_memory_mb)
-        index = lsh_index.ArchiveIndex(layout, lsh_index.schemes_of(config), cluster)
+        bring_counts_up_to_date(layout, night.counts, page_ids, memory_mb)
+        index = lsh_index.ArchiveIndex(layout, lsh_index.schemes_of(config), joins, cluster)
         totals.update(index.reconcile(leave_out=set(shards)))
         for number, group in enumerate(groups):
             # Shards of later groups are left out too: what a crash left of them is no archive.
