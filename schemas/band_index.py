@@ -10,9 +10,10 @@ from schemas._common import with_version
 
 BAND_INDEX = with_version(
     [
-        # A whole body's band number, or PARAGRAPH_BANDS + a paragraph's (tasks/lsh_index.py).
-        pa.field("band", pa.uint16(), nullable=False),
-        pa.field("key", pa.uint64(), nullable=False),  # the band key's top KEY_BITS bits
+        # The band number in the high bits (a whole body's band, or PARAGRAPH_BANDS + a
+        # paragraph's) and the band key's top KEY_BITS bits in the low bits (tasks/lsh_index.py):
+        # one sorted number, so that a lookup is a binary search.
+        pa.field("key", pa.uint64(), nullable=False),
         pa.field("row", pa.uint32(), nullable=False),  # the signature row, see Segment
     ],
     "band_index",

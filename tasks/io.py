@@ -14,6 +14,7 @@ import stat
 import uuid
 import zlib
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -578,65 +579,103 @@ def rows_at(path: Path, rows: np.ndarray, schema: pa.Schema, columns: list[str])
     return table.take(pa.array(read_at[groups] + rows - starts[groups]))
 
 
-# What a join against the index answers: the index file and the row in it.
+# What a lookup in the index answers: the index file and the row in it.
 _KEY_ROWS = pa.schema([pa.field("filename", pa.string()), pa.field("row", pa.uint32())])
 
 
-def keys_in_files(
-    connection: duckdb.DuckDBPyConnection,
-    files: list[Path],
-    wanted: pa.Table,
-    band_range: tuple[int, int],
-) -> pa.Table:
-    """(filename, row) of the rows of index `files` (band, key, row columns) whose (band, key)
-    is in `wanted`, for bands in [low, high): one semi-join, run by DuckDB within the memory
-    limit of `connection` (spilling beyond it)."""
+def keys_in_files(files: list[Path], wanted: np.ndarray) -> pa.Table:
+    """(filename, row) of the rows of index `files` (key and row columns, each file sorted by
+    key) whose key is one of `wanted` (sorted, distinct): a sort-merge join. Of each file, the
+    keys of the row groups that can hold a wanted one are read and searched (binary search of
+    the smaller side in the larger, so that many small files cost their keys and a large one
+    the wanted keys' searches), then the rows of the row groups where keys were found. The
+    files are read and searched on as many threads as there are cores (both leave the GIL)."""
     if not files or not len(wanted):
         return _KEY_ROWS.empty_table()
-    connection.register("wanted_keys", wanted)
-    try:
-        return connection.execute(
-            """
-            SELECT DISTINCT i.filename, i.row
-            FROM read_parquet($files, filename = true) AS i
-            SEMI JOIN wanted_keys AS w ON i.band = w.band AND i.key = w.key
-            WHERE i.band >= $low AND i.band < $high
-            """,
-            {"files": [str(f) for f in files], "low": band_range[0], "high": band_range[1]},
-        ).to_arrow_table()
-    finally:
-        connection.unregister("wanted_keys")
+    low, high = int(wanted[0]), int(wanted[-1])
+
+    def found_in(path: Path) -> pa.Table:
+        parquet = pq.ParquetFile(path)
+        groups = [g for g in range(parquet.num_row_groups) if _may_hold(parquet, g, low, high)]
+        if not groups:
+            return _KEY_ROWS.empty_table()
+        keys = parquet.read_row_groups(groups, columns=["key"], use_threads=False)
+        positions = _positions_of(keys["key"].to_numpy(), wanted)
+        if not len(positions):
+            return _KEY_ROWS.empty_table()
+        sizes = [parquet.metadata.row_group(g).num_rows for g in groups]
+        starts = np.cumsum([0, *sizes])
+        at = np.searchsorted(starts, positions, side="right") - 1
+        needed = np.unique(at)
+        rows = parquet.read_row_groups(
+            [groups[n] for n in needed.tolist()], columns=["row"], use_threads=False
+        )["row"].to_numpy()
+        # Where each needed row group starts among the rows read.
+        read_at = np.zeros(len(groups), dtype=np.int64)
+        read_at[needed] = np.cumsum([0, *(sizes[n] for n in needed[:-1].tolist())])
+        found = np.unique(rows[read_at[at] + positions - starts[at]])
+        return pa.table({"filename": [str(path)] * len(found), "row": found}, schema=_KEY_ROWS)
+
+    with ThreadPoolExecutor(os.cpu_count() or 1) as threads:
+        return pa.concat_tables(threads.map(found_in, files))
+
+
+def _positions_of(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """The positions in `keys` (sorted) of every key that is one of `wanted` (sorted,
+    distinct), in order."""
+    if not len(keys):
+        return np.zeros(0, dtype=np.int64)
+    if len(keys) < len(wanted):
+        at = np.minimum(np.searchsorted(wanted, keys), len(wanted) - 1)
+        return np.flatnonzero(wanted[at] == keys)
+    at = np.searchsorted(keys, wanted)
+    present = keys[np.minimum(at, len(keys) - 1)] == wanted
+    starts = at[present]
+    lengths = np.searchsorted(keys, wanted[present], side="right") - starts
+    # Every position in [start, start + length) of each found key (a key may be on many rows).
+    offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return np.repeat(starts, lengths) + offsets
+
+
+def _may_hold(parquet: pq.ParquetFile, group: int, low: int, high: int) -> bool:
+    """Whether row group `group`'s keys can lie in [low, high] (by its statistics)."""
+    statistics = parquet.metadata.row_group(group).column(0).statistics
+    if statistics is None or not statistics.has_min_max:
+        return True
+    return bool(statistics.max >= low and statistics.min <= high)
 
 
 def keys_in_files_on_cluster(
     client: Any,
     files: list[Path],
-    wanted: pa.Table,
-    band_range: tuple[int, int],
+    wanted: np.ndarray,
+    key_range: tuple[int, int],
 ) -> pa.Table:
     """What keys_in_files finds, joined on the Dask cluster of `client` (a distributed.Client):
-    the index files are read by its workers (they see the warehouse as this process does, as
-    the shard tasks do) and joined with `wanted` by dask dataframe's hash join, which shuffles
-    both sides by band and key across the workers."""
+    the index files' rows with keys in [low, high) of `key_range` are read by its workers
+    (they see the warehouse as this process does, as the shard tasks do) and joined with
+    `wanted` by dask dataframe's hash join, which shuffles both sides by key across the
+    workers."""
     if not files or not len(wanted):
         return _KEY_ROWS.empty_table()
     import dask.dataframe as dd
 
-    columns = [*wanted.schema, _KEY_ROWS.field("row"), _KEY_ROWS.field("filename")]
+    columns = [pa.field("key", pa.uint64()), *_KEY_ROWS]
     meta = pa.schema(columns).empty_table().to_pandas()  # what _index_part gives
-    index = dd.from_map(_index_part, [str(f) for f in files], band_range=band_range, meta=meta)
-    keys = dd.from_pandas(wanted.to_pandas(), npartitions=max(1, index.npartitions))
-    joined = index.merge(keys, on=["band", "key"], how="inner")
+    index = dd.from_map(_index_part, [str(f) for f in files], key_range=key_range, meta=meta)
+    keys = pa.table({"key": wanted}).to_pandas()
+    joined = index.merge(dd.from_pandas(keys, npartitions=max(1, index.npartitions)), on="key")
     found = client.compute(joined[_KEY_ROWS.names].drop_duplicates()).result()
     return pa.Table.from_pandas(found, schema=_KEY_ROWS, preserve_index=False)
 
 
-def _index_part(path: str, band_range: tuple[int, int]) -> Any:
-    """One index file's rows in `band_range`, with its name: a partition of the cluster's join
-    (a pandas frame, as dask dataframe holds them)."""
-    low, high = band_range
-    rows = pq.read_table(path, filters=[("band", ">=", low), ("band", "<", high)])
-    return rows.append_column("filename", pa.array([path] * len(rows), pa.string())).to_pandas()
+def _index_part(path: str, key_range: tuple[int, int]) -> Any:
+    """One index file's rows with keys in `key_range`, with its name: a partition of the
+    cluster's join (a pandas frame, as dask dataframe holds them)."""
+    low, high = key_range
+    rows = pq.read_table(path, filters=[("key", ">=", low), ("key", "<", high)])
+    with_name = rows.append_column("filename", pa.array([path] * len(rows), pa.string()))
+    return with_name.select(["key", *_KEY_ROWS.names]).to_pandas()
 
 
 def matching_rows(
@@ -710,7 +749,7 @@ def _set_up_counts(connection: sqlite3.Connection, memory_mb: int) -> None:
 def sorting_database(memory_mb: int, spill: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
     """An in-memory DuckDB database holding at most `memory_mb` MiB and spilling the rest to
     the folder `spill` (removed after; None: no limit, nothing spilled): for sorting and
-    grouping more rows than memory holds, and for joins against the LSH index."""
+    grouping more rows than memory holds."""
     settings: dict[str, str | bool | int | float | list[str]] = {"preserve_insertion_order": False}
     if spill is not None:
         settings |= {"memory_limit": f"{memory_mb}MB", "temp_directory": str(spill)}

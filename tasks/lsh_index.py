@@ -1,31 +1,34 @@
 """The archive's LSH index: every archived signature's band keys, sorted for lookup.
 
-A night's pages are matched against the archive by one join of their band keys against this
-index (DuckDB, within a memory limit, spilling beyond it), not by reading `signatures`: an index
-row is a few bytes, a signature row hundreds. Only the rows the join returns are read from
+A night's pages are matched against the archive by looking their band keys up in this index,
+not by reading `signatures`: an index row is about 6 bytes on disk, a signature row hundreds.
+The lookup is a sort-merge join (io.keys_in_files): each segment's keys are read, and the
+night's keys, sorted, are found in them by binary search (or, in a segment smaller than the
+night, the segment's keys in the night's). Only the rows the lookup returns are read from
 `signatures` (their row groups), and the exact test is made on them (dedup.sharing_a_band, on
 the full 64-bit keys), so the rows found are exactly those a scan of the whole table finds.
+Against 1.2 x 10^8 index rows, reading and searching took a third of the time of DuckDB's
+hash join over (band, key, row) delta-encoded columns, the format before (bench/README.md).
 
 The index is derived data, kept in segments (tasks/layout.py, `_index/`):
 
-    <segment>.parquet   (band, key, row) for each band key of each covered signature row,
-                        sorted by band and key (schemas/band_index.py)
+    <segment>.parquet   (key, row) for each band key of each covered signature row, sorted by
+                        key (schemas/band_index.py), byte planes apart and zstd-compressed
     <segment>.json      the `signatures` files it covers, in order, each with its size, time
-                        and rows, and the schemes its keys were made with
+                        and rows, the schemes its keys were made with, and the index format
 
-`row` counts the covered files' rows one file after another. `band` is a whole body's band
-number, or PARAGRAPH_BANDS + a paragraph's. `key` is the top KEY_BITS bits of the band key:
-sorted, the gaps between neighbours are what Parquet stores (delta encoding), and shorter keys
-leave smaller gaps. The extra candidates shorter keys let in (keys per band / 2^KEY_BITS per
-query key: about 50 a night of 5,000 pages against 10^7 articles) are read and then dropped by
-the exact test.
+`row` counts the covered files' rows one file after another. `key` holds the band number (a
+whole body's band, or PARAGRAPH_BANDS + a paragraph's) in its high bits and the top KEY_BITS
+bits of the band key in its low bits. The extra candidates shorter keys let in (keys per band /
+2^KEY_BITS per query key: about 50 a night of 5,000 pages against 10^7 articles) are read and
+then dropped by the exact test.
 
-A segment is valid while every file it covers is there unchanged and its schemes are the
-config's. `reconcile` drops the other segments and indexes the files no valid segment covers:
-that is how an existing warehouse gets its index (on its first publish after the upgrade), and
-how files replaced by compaction or re-published after a crash are indexed
-again. Each group of a night adds a segment for the signature files it wrote, after writing
-them; a crash in between leaves files that the next reconcile indexes.
+A segment is valid while every file it covers is there unchanged, and its schemes and format
+are the current ones. `reconcile` drops the other segments and indexes the files no valid
+segment covers: that is how an existing warehouse gets its index, or its index in a new format
+(on its first publish after the upgrade), and how files replaced by compaction or re-published
+after a crash are indexed again. Each group of a night adds a segment for the signature files
+it wrote, after writing them; a crash in between leaves files that the next reconcile indexes.
 """
 
 from collections import defaultdict
@@ -33,7 +36,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -54,7 +56,11 @@ PARAGRAPH_BANDS = 1024  # more than any scheme's bands (at most one per permutat
 SIGNATURE_ROW_GROUP = 4_096
 _SEGMENT_KEYS = 20_000_000  # index rows a segment built by reconcile holds at most (memory)
 _INDEX_ROW_GROUP = 1 << 20
-_ENCODINGS = {"key": "DELTA_BINARY_PACKED", "row": "DELTA_BINARY_PACKED"}
+# Byte planes apart, then zstd: sorted keys' high bytes compress well (about 6.3 bytes a row,
+# as delta encoding), and decoding costs a third of delta decoding's.
+_ENCODINGS = {"key": "BYTE_STREAM_SPLIT", "row": "BYTE_STREAM_SPLIT"}
+# Segments of another format (format 1: band, key and row columns, delta encoded) are rebuilt.
+INDEX_FORMAT = 2
 # What a lookup reads of a candidate: every column but the band keys, recomputed from minhash.
 _READ = [name for name in SIGNATURES.names if name != "bands"]
 
@@ -74,6 +80,7 @@ class Segment:
     name: str
     files: tuple[CoveredFile, ...]
     schemes: tuple[str, str]  # (article scheme, paragraph scheme) names
+    format: int = INDEX_FORMAT
 
 
 def schemes_of(config: DedupConfig) -> dict[bool, Scheme]:
@@ -82,24 +89,23 @@ def schemes_of(config: DedupConfig) -> dict[bool, Scheme]:
 
 
 def _packed(keys: np.ndarray, whole: bool) -> np.ndarray:
-    """A (rows, bands) key matrix as one number per key, row by row: the index's band (high
-    bits) and key (the low KEY_BITS bits), so that sorting the numbers sorts by band and key."""
+    """A (rows, bands) key matrix as one number per key, row by row, as the index holds them:
+    the band (high bits) and the key's top KEY_BITS bits (low bits)."""
     offset = 0 if whole else PARAGRAPH_BANDS
     band = np.tile(np.arange(offset, offset + keys.shape[1], dtype=np.uint64), len(keys))
     return (band << np.uint64(KEY_BITS)) | (keys.reshape(-1) >> np.uint64(64 - KEY_BITS))
 
 
-def _unpacked(packed: np.ndarray) -> dict[str, pa.Array]:
-    return {
-        "band": pa.array((packed >> np.uint64(KEY_BITS)).astype(np.uint16)),
-        "key": pa.array(packed & np.uint64((1 << KEY_BITS) - 1)),
-    }
+def band_range(whole: bool) -> tuple[int, int]:
+    """The [low, high) of the index keys of whole bodies (True) or of paragraphs (False)."""
+    low = 0 if whole else PARAGRAPH_BANDS
+    return low << KEY_BITS, (low + PARAGRAPH_BANDS) << KEY_BITS
 
 
 def index_rows(signatures: pa.Table, schemes: dict[bool, Scheme]) -> pa.Table:
-    """The BAND_INDEX rows of `signatures` (row r being the table's row r), sorted by band and
-    key. `schemes` gives the scheme of whole bodies (True) and of paragraphs (False); rows
-    signed with neither (nor with another banding of one) are left out, as a lookup would."""
+    """The BAND_INDEX rows of `signatures` (row r being the table's row r), sorted by key.
+    `schemes` gives the scheme of whole bodies (True) and of paragraphs (False); rows signed
+    with neither (nor with another banding of one) are left out, as a lookup would."""
     numbered = signatures.append_column("row", pa.array(np.arange(len(signatures)), pa.uint32()))
     whole = pc.is_null(numbered["position"])
     packed, owners = [], []
@@ -112,12 +118,12 @@ def index_rows(signatures: pa.Table, schemes: dict[bool, Scheme]) -> pa.Table:
     combined = np.concatenate(packed)
     order = np.argsort(combined, kind="stable")
     rows = pa.array(np.concatenate(owners)[order].astype(np.uint32))
-    return pa.table(_unpacked(combined[order]) | {"row": rows}, schema=BAND_INDEX)
+    return pa.table({"key": combined[order], "row": rows}, schema=BAND_INDEX)
 
 
-def wanted_keys(queries: pa.Table, scheme: Scheme, whole: bool) -> pa.Table:
-    """The distinct (band, key) of `queries` as the index writes them."""
-    return pa.table(_unpacked(np.unique(_packed(dedup.band_matrix(queries, scheme), whole))))
+def wanted_keys(queries: pa.Table, scheme: Scheme, whole: bool) -> np.ndarray:
+    """The distinct keys of `queries` as the index writes them, sorted."""
+    return np.unique(_packed(dedup.band_matrix(queries, scheme), whole))
 
 
 class ArchiveIndex:
@@ -127,14 +133,12 @@ class ArchiveIndex:
         self,
         layout: Layout,
         schemes: dict[bool, Scheme],
-        connection: duckdb.DuckDBPyConnection | None = None,
         cluster: Any = None,
     ) -> None:
-        """`connection` runs the lookups' joins here (DuckDB); with `cluster`, a Dask
-        distributed.Client, they run on its workers (io.keys_in_files_on_cluster)."""
+        """The lookups run in this process (io.keys_in_files); with `cluster`, a Dask
+        distributed.Client, on its workers (io.keys_in_files_on_cluster)."""
         self.layout = layout
         self.schemes = schemes
-        self._db = connection if connection is not None else duckdb.connect()
         self._cluster = cluster
         self._segments: list[Segment] | None = None
         # Where the rows of the articles found by the last lookups are (see body_minhash).
@@ -161,6 +165,7 @@ class ArchiveIndex:
                         catalog.stem,
                         tuple(CoveredFile(**f) for f in record["files"]),
                         tuple(record["schemes"]),
+                        record.get("format", 1),
                     )
                 )
             self._segments = found
@@ -177,9 +182,8 @@ class ArchiveIndex:
         segment = Segment(name, tuple(covered), self.scheme_names)
         data, catalog = self._paths(name)
         io.write_parquet(index, BAND_INDEX, data, _INDEX_ROW_GROUP, _ENCODINGS)
-        io.write_json(
-            {"files": [f.__dict__ for f in covered], "schemes": list(self.scheme_names)}, catalog
-        )
+        record = {"files": [f.__dict__ for f in covered], "schemes": list(self.scheme_names)}
+        io.write_json(record | {"format": INDEX_FORMAT}, catalog)
         self.segments().append(segment)
         return segment
 
@@ -202,7 +206,7 @@ class ArchiveIndex:
         }
         valid, dropped = [], 0
         for segment in self.segments():
-            if segment.schemes == self.scheme_names and all(
+            if (segment.schemes, segment.format) == (self.scheme_names, INDEX_FORMAT) and all(
                 f.path in live and io.fingerprint(live[f.path]) == (f.size, f.mtime_ns)
                 for f in segment.files
             ):
@@ -242,14 +246,12 @@ class ArchiveIndex:
         segments = self.segments()
         if not len(queries) or not segments:
             return SIGNATURES.empty_table()
-        offset = 0 if whole else PARAGRAPH_BANDS
         files = [self._paths(s.name)[0] for s in segments]
         wanted = wanted_keys(queries, scheme, whole)
-        bands = (offset, offset + PARAGRAPH_BANDS)
         if self._cluster is not None:
-            found = io.keys_in_files_on_cluster(self._cluster, files, wanted, bands)
+            found = io.keys_in_files_on_cluster(self._cluster, files, wanted, band_range(whole))
         else:
-            found = io.keys_in_files(self._db, files, wanted, bands)
+            found = io.keys_in_files(files, wanted)
         by_name = {str(file): s for file, s in zip(files, segments, strict=True)}
         rows_of: dict[str, list[np.ndarray]] = defaultdict(list)
         for filename, rows in _grouped(found):
@@ -283,13 +285,13 @@ class ArchiveIndex:
 
 def _renumbered(parts: list[pa.Table], files: list[CoveredFile]) -> pa.Table:
     """Index rows of files indexed one by one, as one segment's: rows counted across the
-    files, sorted again by band and key."""
+    files, sorted again by key."""
     starts = np.cumsum([0, *(f.rows for f in files)])[:-1]
     tables = [
-        t.set_column(2, BAND_INDEX.field("row"), pa.array(t["row"].to_numpy() + start, pa.uint32()))
+        t.set_column(1, BAND_INDEX.field("row"), pa.array(t["row"].to_numpy() + start, pa.uint32()))
         for t, start in zip(parts, starts.tolist(), strict=True)
     ]
-    return pa.concat_tables(tables).sort_by([("band", "ascending"), ("key", "ascending")])
+    return pa.concat_tables(tables).sort_by([("key", "ascending"), ("row", "ascending")])
 
 
 def _grouped(found: pa.Table) -> list[tuple[str, np.ndarray]]:

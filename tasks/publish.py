@@ -470,13 +470,10 @@ def publish_shards(
     for legacy in ("furniture.duckdb", "furniture.duckdb.wal"):
         io.remove_file(layout.counts.with_name(legacy))
     memory_mb = config.counting_memory_mb
-    with (
-        io.counts_database(layout.counts, memory_mb) as database,
-        io.sorting_database(memory_mb, layout.counts.with_name("joins.tmp")) as joins,
-    ):
+    with io.counts_database(layout.counts, memory_mb) as database:
         night = Night(database)
         bring_counts_up_to_date(layout, night.counts, page_ids, memory_mb)
-        index = lsh_index.ArchiveIndex(layout, lsh_index.schemes_of(config), joins, cluster)
+        index = lsh_index.ArchiveIndex(layout, lsh_index.schemes_of(config), cluster)
         totals.update(index.reconcile(leave_out=set(shards)))
         for number, group in enumerate(groups):
             # Shards of later groups are left out too: what a crash left of them is no archive.

@@ -3,6 +3,7 @@
 import random
 from datetime import UTC, datetime
 
+import numpy as np
 import pyarrow as pa
 import pytest
 
@@ -69,8 +70,10 @@ def _rows(table: pa.Table) -> list[tuple]:
 
 @pytest.mark.parametrize("key_bits", [lsh_index.KEY_BITS, 6])
 def test_the_index_finds_what_a_pass_over_every_row_finds(stories, tmp_path, monkeypatch, key_bits):
-    # 6-bit keys collide all the time: the exact test must drop every extra candidate.
+    # 6-bit keys collide all the time: the exact test must drop every extra candidate. Row
+    # groups of 5 index rows put a key's rows in several, and leave some out of a lookup.
     monkeypatch.setattr(lsh_index, "KEY_BITS", key_bits)
+    monkeypatch.setattr(lsh_index, "_INDEX_ROW_GROUP", 5)
     rng = random.Random(3)
     archived = signature_table(
         [(f"a{i}", s if i % 2 else _edit(s, rng)) for i, s in enumerate(stories[:12])]
@@ -103,6 +106,15 @@ def test_reconcile_drops_stale_segments_and_leaves_out_the_shards_being_publishe
     assert len(list(layout.index.glob("*.parquet"))) == 1
     queries = signature_table([("q", stories[0])])
     lookups(lsh_index.ArchiveIndex(layout, SCHEMES), archived, queries)
+    # A segment of the first format (no format in its catalog): rebuilt on the next run.
+    catalog = next(layout.index.glob("*.json"))
+    io.write_json({k: v for k, v in io.read_json(catalog).items() if k != "format"}, catalog)
+    upgraded = lsh_index.ArchiveIndex(layout, SCHEMES)
+    assert upgraded.reconcile(leave_out=set()) == {
+        "index_segments_dropped": 1,
+        "index_files_added": 2,
+    }
+    lookups(lsh_index.ArchiveIndex(layout, SCHEMES), archived, queries)
     # Another banding (the threshold changed): every segment is rebuilt with the new keys.
     other = lsh_index.ArchiveIndex(layout, lsh_index.schemes_of(DedupConfig(threshold=0.7)))
     assert other.reconcile(leave_out=set())["index_segments_dropped"] == 1
@@ -120,3 +132,14 @@ def test_a_dask_cluster_joins_the_keys_as_duckdb_does(stories, tmp_path):
     lsh_index.ArchiveIndex(layout, SCHEMES).reconcile(leave_out=set())
     with Client(processes=False, n_workers=2, threads_per_worker=1, dashboard_address=None) as c:
         lookups(lsh_index.ArchiveIndex(layout, SCHEMES, cluster=c), archived, queries)
+
+
+def test_the_sorted_lookup_finds_every_row_of_every_wanted_key():
+    # Both ways of searching (night keys in a larger file's keys, a smaller file's keys in the
+    # night's), with keys on many rows, against a plain membership test.
+    rng = np.random.default_rng(4)
+    for _ in range(200):
+        keys = np.sort(rng.integers(0, 50, rng.integers(0, 80)).astype(np.uint64))
+        wanted = np.unique(rng.integers(0, 50, rng.integers(1, 60)).astype(np.uint64))
+        expected = np.flatnonzero(np.isin(keys, wanted))
+        assert np.array_equal(io._positions_of(keys, wanted), expected)
