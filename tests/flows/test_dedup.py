@@ -3,9 +3,11 @@
 import json
 import random
 import shutil
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from bench.dedup import archive_nights, quality
@@ -13,6 +15,7 @@ from bench.labelled import _desk_edit, _relede, _trim, build, render
 from tasks.config import DedupConfig
 from tasks.layout import Layout
 from tasks.lsh_index import ArchiveIndex, schemes_of
+from tasks.site_counts import SiteCounts
 from tests.conftest import FIXTURES, SEED
 from tests.flows.test_archive import run, sql
 
@@ -83,8 +86,13 @@ def test_a_later_run_marks_copies_of_archived_stories(tmp_path, stories):
         for a in sql(tmp_path / "w", "SELECT url, article_id FROM articles")
     }
 
-    # An archive from before the LSH index: the next run indexes it before deciding.
+    # An archive from before the LSH index, with its furniture counts kept in DuckDB as they
+    # were before SQLite: the next run indexes it and counts its lines anew before deciding.
     shutil.rmtree(tmp_path / "w" / "_index")
+    layout = Layout(tmp_path / "w")
+    layout.counts.unlink()
+    legacy = layout.counts.with_name("furniture.duckdb")
+    duckdb.connect(str(legacy)).execute("CREATE TABLE lines (site INTEGER)").close()
 
     later = DAY + timedelta(days=7)
     copies = [
@@ -123,8 +131,8 @@ def test_a_later_run_marks_copies_of_archived_stories(tmp_path, stories):
     assert first["https://first.example/story-5"] in marked[2:]
     (last_run,) = sql(tmp_path / "w", "SELECT * FROM runs ORDER BY started_at DESC LIMIT 1")
     assert (last_run["exact_duplicates"], last_run["near_duplicates"]) == (1, 3)
+    assert not legacy.exists() and SiteCounts(sqlite3.connect(layout.counts)).built
     # The index covers every signatures file, those compacted tonight included.
-    layout = Layout(tmp_path / "w")
     covered = {
         f.path for s in ArchiveIndex(layout, schemes_of(DedupConfig())).segments() for f in s.files
     }
