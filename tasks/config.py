@@ -106,7 +106,8 @@ class DedupConfig(_Frozen):
     counting_memory_mb: int = Field(
         512,
         ge=64,
-        description="memory for counting site furniture over the archive; more spills to disk",
+        description="memory for the site furniture counts (the page cache of their database, and"
+        " the limit of counting them anew, which spills beyond it)",
     )
     batch_pages: int = Field(
         5000,
