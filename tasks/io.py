@@ -639,7 +639,8 @@ def _positions_of(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
 
 def _may_hold(parquet: pq.ParquetFile, group: int, low: int, high: int) -> bool:
     """Whether row group `group`'s keys can lie in [low, high] (by its statistics)."""
-    statistics = parquet.metadata.row_group(group).column(0).statistics
+    key = parquet.schema_arrow.get_field_index("key")
+    statistics = parquet.metadata.row_group(group).column(key).statistics
     if statistics is None or not statistics.has_min_max:
         return True
     return bool(statistics.max >= low and statistics.min <= high)
