@@ -26,6 +26,8 @@ from tasks.dedup import COPY, SITE_BOILERPLATE, hex_prefix
 _COUNTED = pa.array([KEPT, BOILERPLATE, COPY])
 _UNSIGNED = (1 << 64) - 1
 
+# The layout of the tables below; counts of another are dropped and counted anew.
+_VERSION = 1
 # Lines, stories and pages are 64-bit numbers (dedup.hex_prefix) held as SQLite's signed
 # integers: the same bits, so their order is the signed one.
 _SCHEMA = """
@@ -198,11 +200,25 @@ class SiteCounts:
         """`connection` must be in autocommit mode (isolation_level None), as
         io.counts_database opens it: transactions are this class's own."""
         self._db = connection if connection is not None else io.memory_counts_database()
-        self._db.executescript(_SCHEMA)
+        self._open = False  # inside pending(): its transaction holds the changes
+        self._upgrade()
         self._sites: dict[str, int] = dict(
             self._db.execute("SELECT name, code FROM sites ORDER BY code").fetchall()
         )
-        self._open = False  # inside pending(): its transaction holds the changes
+
+    def _upgrade(self) -> None:
+        """Give the database this version's tables: counts of another version (or a database
+        that is not this class's) are dropped, to be counted anew (see rebuild)."""
+        (version,) = self._db.execute("PRAGMA user_version").fetchone()
+        if version != _VERSION:
+            with self._transaction():
+                tables = self._db.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table'"
+                ).fetchall()
+                for (table,) in tables:
+                    self._db.execute(f'DROP TABLE "{table}"')
+                self._db.execute(f"PRAGMA user_version = {_VERSION}")
+        self._db.executescript(_SCHEMA)
 
     @property
     def built(self) -> bool:

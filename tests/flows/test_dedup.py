@@ -3,7 +3,6 @@
 import json
 import random
 import shutil
-import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import pytest
 
 from bench.dedup import archive_nights, quality
 from bench.labelled import _desk_edit, _relede, _trim, build, render
+from tasks import io
 from tasks.config import DedupConfig
 from tasks.layout import Layout
 from tasks.lsh_index import ArchiveIndex, schemes_of
@@ -131,7 +131,9 @@ def test_a_later_run_marks_copies_of_archived_stories(tmp_path, stories):
     assert first["https://first.example/story-5"] in marked[2:]
     (last_run,) = sql(tmp_path / "w", "SELECT * FROM runs ORDER BY started_at DESC LIMIT 1")
     assert (last_run["exact_duplicates"], last_run["near_duplicates"]) == (1, 3)
-    assert not legacy.exists() and SiteCounts(sqlite3.connect(layout.counts)).built
+    assert not legacy.exists()
+    with io.counts_database(layout.counts, memory_mb=64) as database:
+        assert SiteCounts(database).built
     # The index covers every signatures file, those compacted tonight included.
     covered = {
         f.path for s in ArchiveIndex(layout, schemes_of(DedupConfig())).segments() for f in s.files

@@ -187,6 +187,21 @@ def test_furniture_counts_are_kept_within_their_memory_limit(tmp_path, stories):
     assert [p.name for p in path.parent.iterdir()] == ["furniture.sqlite"]  # no journal left
 
 
+def test_counts_of_another_version_are_dropped_to_be_counted_anew(tmp_path):
+    path = tmp_path / "furniture.sqlite"
+    with io.counts_database(path, memory_mb=64) as database:
+        database.execute("CREATE TABLE lines (site INTEGER, line INTEGER)")  # not this version's
+        counts = site_counts.SiteCounts(database)
+        assert not counts.built and counts.boilerplate(CONFIG) == set()
+        tables = {name for (name,) in database.execute("SELECT name FROM sqlite_master")}
+        assert "lines" not in tables and "story_lines" in tables
+    with io.counts_database(path, memory_mb=64) as database:
+        counts = site_counts.SiteCounts(database)
+        counts.rebuild([])
+    with io.counts_database(path, memory_mb=64) as database:  # the same version: kept
+        assert site_counts.SiteCounts(database).built
+
+
 def test_a_rebuild_spills_within_its_memory_limit_and_counts_as_adding_does(tmp_path, stories):
     furniture = "Read more stories like this in our weekly newsletter."
     rows = []
