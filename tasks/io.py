@@ -581,6 +581,7 @@ def rows_at(path: Path, rows: np.ndarray, schema: pa.Schema, columns: list[str])
 
 # What a lookup in the index answers: the index file and the row in it.
 _KEY_ROWS = pa.schema([pa.field("filename", pa.string()), pa.field("row", pa.uint32())])
+_INDEX_ROWS = pa.schema([pa.field("row", pa.uint32())])  # what a lookup reads of a hit
 
 
 def keys_in_files(files: list[Path], wanted: np.ndarray) -> pa.Table:
@@ -603,17 +604,13 @@ def keys_in_files(files: list[Path], wanted: np.ndarray) -> pa.Table:
         positions = _positions_of(keys["key"].to_numpy(), wanted)
         if not len(positions):
             return _KEY_ROWS.empty_table()
-        sizes = [parquet.metadata.row_group(g).num_rows for g in groups]
-        starts = np.cumsum([0, *sizes])
-        at = np.searchsorted(starts, positions, side="right") - 1
-        needed = np.unique(at)
-        rows = parquet.read_row_groups(
-            [groups[n] for n in needed.tolist()], columns=["row"], use_threads=False
-        )["row"].to_numpy()
-        # Where each needed row group starts among the rows read.
-        read_at = np.zeros(len(groups), dtype=np.int64)
-        read_at[needed] = np.cumsum([0, *(sizes[n] for n in needed[:-1].tolist())])
-        found = np.unique(rows[read_at[at] + positions - starts[at]])
+        # The positions count the rows of `groups` only: as rows of the file, for rows_at.
+        sizes = [parquet.metadata.row_group(g).num_rows for g in range(parquet.num_row_groups)]
+        in_file = np.cumsum([0, *sizes])[groups]
+        in_read = np.cumsum([0, *(sizes[g] for g in groups)])
+        at = np.searchsorted(in_read, positions, side="right") - 1
+        rows = rows_at(path, in_file[at] + positions - in_read[at], _INDEX_ROWS, ["row"])
+        found = np.unique(rows["row"].to_numpy())
         return pa.table({"filename": [str(path)] * len(found), "row": found}, schema=_KEY_ROWS)
 
     with ThreadPoolExecutor(os.cpu_count() or 1) as threads:

@@ -492,7 +492,7 @@ def bring_counts_up_to_date(
     layout: Layout,
     counts: site_counts.SiteCounts,
     page_ids: dict[str, list[str]],
-    memory_mb: int = 512,
+    memory_mb: int,
 ) -> None:
     """Make `counts` hold the lines of the archive without the shards being published
     (`page_ids`: each one's staged pages): the first time, by counting every archived paragraph

@@ -287,9 +287,14 @@ class SiteCounts:
         """Fill the temporary table `name` (of _TEMPORARY) with `columns`."""
         self._db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} ({_TEMPORARY[name]})")
         self._db.execute(f"DELETE FROM temp.{name}")
+        self._insert(f"temp.{name}", [c.tolist() for c in columns.values()], "OR IGNORE")
+
+    def _insert(self, table: str, columns: list[list], conflict: str = "") -> None:
+        """Insert rows given as `columns` (lists of values, one per column) into `table`;
+        `conflict` is SQLite's conflict clause ("OR IGNORE": rows already there are skipped)."""
         places = ", ".join("?" * len(columns))
-        rows = zip(*(c.tolist() for c in columns.values()), strict=True)
-        self._db.executemany(f"INSERT OR IGNORE INTO temp.{name} VALUES ({places})", rows)
+        rows = zip(*columns, strict=True)
+        self._db.executemany(f"INSERT {conflict} INTO {table} VALUES ({places})", rows)
 
     def _run(self, statements: str) -> None:
         # One by one: executescript would commit the transaction they are part of.
@@ -313,9 +318,12 @@ class SiteCounts:
     def _change(self, tables: dict[str, dict[str, np.ndarray]], statements: str) -> None:
         """Load `tables` and run `statements` (which read them by name), in one transaction."""
         with self._transaction():
-            for name, columns in tables.items():
-                self._load(name, columns)
+            self._load_all(tables)
             self._run(statements)
+
+    def _load_all(self, tables: dict[str, dict[str, np.ndarray]]) -> None:
+        for name, columns in tables.items():
+            self._load(name, columns)
 
     def rebuild(
         self, parts: Iterable[pa.Table], memory_mb: int = 512, spill: Path | None = None
@@ -352,9 +360,7 @@ class SiteCounts:
     def _copy(self, result: duckdb.DuckDBPyConnection, table: str) -> None:
         """Insert the rows of a DuckDB query's `result` into `table`, a batch at a time."""
         for batch in result.to_arrow_reader(_REBUILD_BATCH):
-            places = ", ".join("?" * batch.num_columns)
-            rows = zip(*(c.to_pylist() for c in batch.columns), strict=True)
-            self._db.executemany(f"INSERT INTO {table} VALUES ({places})", rows)
+            self._insert(table, [c.to_pylist() for c in batch.columns])
 
     @contextmanager
     def pending(self) -> Iterator[None]:
@@ -415,8 +421,7 @@ class SiteCounts:
         archive holds. The others need not be read."""
         tables = {"asked": self._asked(sites), "tonight": self._furniture(furniture, sites)}
         with self._transaction():
-            for name, columns in tables.items():
-                self._load(name, columns)
+            self._load_all(tables)
             found = self._db.execute(
                 """
                 SELECT DISTINCT m.site FROM asked a CROSS JOIN marked m ON m.site = a.site
