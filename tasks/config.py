@@ -16,7 +16,9 @@ class ExtractConfig(_Frozen):
     """How one page becomes an article."""
 
     page_timeout_seconds: float = Field(5.0, gt=0, description="wall time per page")
-    worker_memory_mb: int = Field(2048, ge=256, description="address-space cap per worker")
+    worker_memory_mb: int = Field(
+        2048, ge=256, description="address space a worker may add to what it starts with"
+    )
     max_page_bytes: int = Field(10_000_000, gt=0, description="larger payloads fail as too_large")
     # The largest pages of both development sets hold 3,229 and 21,646 tags; a page's parse
     # and trafilatura's copies of it take about 4 KB a tag (a million tags: 4 GB, two minutes).

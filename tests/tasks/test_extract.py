@@ -185,3 +185,16 @@ def test_shutting_the_pool_down_stops_its_processes_and_a_new_pool_starts(benchm
         assert extraction_processes()
         pool.shutdown()
         assert extraction_processes() == []
+
+
+def test_the_memory_cap_counts_from_what_a_worker_starts_with(benchmark):
+    """A worker starts with hundreds of MB mapped (more when its program imports DuckDB and
+    Prefect); a cap on the whole address space would fail every page under a small cap, one
+    counted from the start fails only the page that needs more."""
+    html, _ = next(iter(benchmark.values()))
+    wide = b"<html><body>" + b"<div><p>word word word</p></div>" * 200_000 + b"</body></html>"
+    config = ExtractConfig(worker_memory_mb=256, max_page_tags=1_000_000, page_timeout_seconds=60)
+    results = [r for _, r in extract_pages([page(html), page(wide), page(html)], config)]
+    assert [r["status"] for r in results] == ["article", "failed", "article"]
+    assert results[1]["reason"] == "memory_limit"
+    pool.shutdown()
