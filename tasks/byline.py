@@ -1,9 +1,12 @@
 """The author a page shows under its headline, when its meta tags and structured data name none,
 and author names cleaned of what surrounds them on a page.
 
-Two signs a reader sees, looked for after the first `<h1>` and outside navigation, footers,
+Three signs a reader sees, looked for after the first `<h1>` and outside navigation, footers,
 forms and asides: a link to the site's own author page (`/author/jane-doe`, `/people/...`,
-`/staff/...`), and a short line that starts with "By" ("Written by", "von", "par", "por", ...).
+`/staff/...`), a short line that starts with "By" ("Written by", "von", "par", "por", ...) or
+with a date and then "by", and a byline's label alone ("Written by", "Author") over the name
+in the next element. A "By" line over the headline counts when it sits in the headline's own
+block (an article header's date and byline), not in the page's body before it.
 What follows is cut at the first date, separator or digit, and kept only if it reads like a
 name: one to five words, starting with a capital letter. Pure functions over a parsed page.
 """
@@ -44,6 +47,14 @@ _CREDIT_PREFIX = re.compile(
     r"^(?:(?:this\s+(?:post|article|story)\s+(?:was\s+)?)?(?:written|posted|reviewed|edited)\s+by"
     r"|(?:recipe|article|story|words|text|photos?)\s+by|by"
     r"|author|read more about|more about)\s*[:\-]?\s+",
+    re.I,
+)
+# A byline's label standing alone, with the name in the element after it ("Written by" over
+# "Jane Doe" in an author box, an "Author" heading over a paragraph). "By" alone is no label:
+# code shows SQL's "GROUP BY" with each keyword in an element of its own.
+_LABEL_ALONE = re.compile(
+    r"^(?:written by|article by|words by|posted by|story by|author|autor|autorin|auteur"
+    r"|autore|verfasst von|écrit par|escrito por|scritto da|geschreven door)\s*:?$",
     re.I,
 )
 _DATE_LINE = re.compile(r"^(?:updated|published|posted|last updated|modified)\b", re.I)
@@ -196,16 +207,9 @@ def _split_joined(name: str) -> list[str]:
     return [name]
 
 
-def _after_headline(tree: HtmlElement) -> Iterator[HtmlElement]:
-    """Elements from the first <h1> on in document order (the whole page when it has none),
-    leaving out the subtrees of navigation, footers, forms and asides; at most _LOOKED_AT."""
-    headline = next(tree.iter("h1"), None)
-    if headline is None:
-        roots = [tree]
-    else:  # the headline, then what follows each of it and its ancestors
-        roots = [headline]
-        for node in [headline, *headline.iterancestors()]:
-            roots.extend(sibling for sibling in node.itersiblings() if isinstance(sibling.tag, str))
+def _elements_in(roots: list[HtmlElement], limit: int) -> Iterator[HtmlElement]:
+    """The elements of `roots` in document order, leaving out the subtrees of navigation,
+    footers, forms and asides; at most `limit`."""
     seen = 0
     for root in roots:
         walker = etree.iterwalk(root, events=("start",))
@@ -216,18 +220,58 @@ def _after_headline(tree: HtmlElement) -> Iterator[HtmlElement]:
                 walker.skip_subtree()
                 continue
             seen += 1
-            if seen > _LOOKED_AT:
+            if seen > limit:
                 return
             yield element
 
 
+def _after_headline(tree: HtmlElement) -> Iterator[HtmlElement]:
+    """Elements from the first <h1> on in document order (the whole page when it has none),
+    leaving out navigation, footers, forms and asides; at most _LOOKED_AT."""
+    headline = next(tree.iter("h1"), None)
+    if headline is None:
+        roots = [tree]
+    else:  # the headline, then what follows each of it and its ancestors
+        roots = [headline]
+        for node in [headline, *headline.iterancestors()]:
+            roots.extend(sibling for sibling in node.itersiblings() if isinstance(sibling.tag, str))
+    return _elements_in(roots, _LOOKED_AT)
+
+
+def _above_headline(tree: HtmlElement) -> Iterator[HtmlElement]:
+    """Elements before the first <h1> within its own block (a date and byline over the
+    headline in an article's header): the <h1>'s earlier siblings and its parent's, each only
+    when what holds them is a block of the page and not its body; at most _LOOKED_AT."""
+    headline = next(tree.iter("h1"), None)
+    roots: list[HtmlElement] = []
+    for node in (headline.getparent(), headline) if headline is not None else ():
+        block = node.getparent() if node is not None else None
+        if block is not None and block.tag not in ("body", "html"):
+            roots += [e for e in node.itersiblings(preceding=True) if isinstance(e.tag, str)][::-1]
+    return _elements_in(roots, _LOOKED_AT)
+
+
+def _dated(element: HtmlElement) -> bool:
+    """Whether the element opens with its date (a <time> before any text of its own)."""
+    return not (element.text or "").strip() and len(element) > 0 and element[0].tag == "time"
+
+
 def _opens_with_by(element: HtmlElement) -> bool:
-    """Whether the element's first words could be a byline's ("By", "Written by", ...): a
-    cheap test before its text is read."""
+    """Whether the element's first words could be a byline's ("By", "Written by", ...), after
+    a date it opens with: a cheap test before its text is read."""
     first = (element.text or "").strip()
     if not first and len(element):
-        first = (element[0].text or "").strip()
+        first = ((element[0].tail if _dated(element) else element[0].text) or "").strip()
     return bool(first) and _BY_WORD.match(first) is not None
+
+
+def _byline_text(element: HtmlElement) -> str | None:
+    """The element's short text (see _short_text) without the date it opens with."""
+    text = _short_text(element)
+    if text and _dated(element):
+        date = " ".join(" ".join(element[0].itertext()).split())
+        text = text.removeprefix(date).strip()
+    return text
 
 
 def _short_text(element: HtmlElement) -> str | None:
@@ -257,14 +301,28 @@ def _author_link(element: HtmlElement, host: str) -> str | None:
 
 def byline_author(tree: HtmlElement, url: str) -> str | None:
     """The author named near the headline: the first link to the site's author page, else
-    the first short "By ..." line; None when neither reads like a name."""
+    the first short "By ..." line or name under a label after the headline, else the first
+    "By ..." line over it in its block; None when none reads like a name."""
     host = (urlsplit(url).hostname or "").removeprefix("www.")
     lines = []
+    labelled = False  # the previous element with text was a byline's label alone
     for element in _after_headline(tree):
         if element.tag == "a" and (name := _author_link(element, host)):
             return name
-        if _opens_with_by(element) and (text := _short_text(element)) and (by := _BY.match(text)):
+        own = (element.text or "").strip()
+        if labelled and own:
+            labelled = False
+            if (text := _short_text(element)) and text == " ".join(own.split()):
+                lines.append(text)
+        if own and _LABEL_ALONE.match(own) and _short_text(element) == " ".join(own.split()):
+            labelled = True
+        if _opens_with_by(element) and (text := _byline_text(element)) and (by := _BY.match(text)):
             lines.append(by.group(1))
+    lines.extend(
+        by.group(1)
+        for element in _above_headline(tree)
+        if _opens_with_by(element) and (text := _byline_text(element)) and (by := _BY.match(text))
+    )
     for line in lines:
         if name := _name(line):
             return name

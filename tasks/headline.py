@@ -20,6 +20,9 @@ _MAX_HEADLINE_WORDS = 40
 # A separator between a title and the site's name: "Story | Site", "Story - Site", "Site » Story"
 _SEPARATOR = re.compile(r"\s+[|\-–—:·•»~/]\s+|\s*[|·•»]\s*")
 _SEPARATOR_KEPT = re.compile(f"({_SEPARATOR.pattern})")
+# Where a `<title>` may be cut into the site's name and the page's title, when one part is the
+# page's own title word for word: the separators, and a colon ("Site: Story").
+_TITLE_SEGMENTS = re.compile(f"{_SEPARATOR.pattern}|:\\s+")
 _HOST_NOISE = {"www", "com", "org", "net", "co", "uk", "edu", "gov", "io", "de", "fr", "news"}
 # Share of the shorter title's words the h1 and a metadata title must have in common: low,
 # because the SEO title is often a rewording of the headline ("8 Trends in X" / "Trends in X").
@@ -105,6 +108,24 @@ def trim_site_name(text: str, site_words: set[str]) -> str:
     return "".join(parts).strip()
 
 
+def _site_segments(page_title: str, structured: Structured, site_words: set[str]) -> set[str]:
+    """The words of the `<title>`'s segments beside the one that is the page's own title
+    (`og:title` or the JSON-LD headline, unless it names only the site): "Site Name: Story"
+    with `og:title` "Story" names the site "Site Name", however the site calls itself
+    elsewhere."""
+    segments = [s.strip() for s in _TITLE_SEGMENTS.split(page_title) if s.strip()]
+    if len(segments) < 2:
+        return set()
+    own = {
+        normalise_text(_clean(text))
+        for text in [*structured.strings("headline"), structured.open_graph.get("og:title")]
+        if text and not _words(text) <= site_words
+    }
+    if not any(normalise_text(segment) in own for segment in segments):
+        return set()
+    return set().union(*(_words(s) for s in segments if normalise_text(s) not in own))
+
+
 def _longest_reading(first: str, others: list[str]) -> str:
     """`first`, or when it looks cut (an ellipsis, or 100 characters or more) the longest title
     among `others` that begins with its words: a JSON-LD headline is often cut at 110
@@ -121,10 +142,15 @@ def choose_headline(
 ) -> str | None:
     """The page's headline (see the module docstring), or None when it gives no title."""
     host = urlsplit(url or "").hostname or ""
+    host_labels = set(host.lower().split("."))
     site_words = _words(site_name) | (_words(host) - _HOST_NOISE)
+    title_element = tree.find(".//title")
+    page_title = _clean(title_element.text_content() if title_element is not None else None)
+    site_words |= _site_segments(page_title, structured, site_words)
 
     def names_only_the_site(text: str) -> bool:
-        return _words(text) <= site_words
+        words = _words(text)
+        return words <= site_words or "".join(normalise_text(text).split()) in host_labels
 
     headings = [
         text
@@ -132,12 +158,7 @@ def choose_headline(
         if 0 < len((text := _clean(visible_text(heading))).split()) <= _MAX_HEADLINE_WORDS
         and not names_only_the_site(text)
     ]
-    title_element = tree.find(".//title")
-    titled = [
-        *structured.strings("headline"),
-        structured.open_graph.get("og:title"),
-        title_element.text_content() if title_element is not None else None,
-    ]
+    titled = [*structured.strings("headline"), structured.open_graph.get("og:title"), page_title]
     metadata = [text for raw in titled if (text := _clean(raw)) and not names_only_the_site(text)]
     if headings and metadata:
         agreement, _, heading = max(

@@ -28,6 +28,21 @@ def author(body: str, url: str = URL) -> str | None:
         ("<h1>T</h1><p>By Sofia Gonzalez December 12, 2025</p>", "Sofia Gonzalez"),
         ("<h1>T</h1><p>Von Jonas Berg, 12.05.2025</p>", "Jonas Berg"),
         ("<p>By Anyone</p>", "Anyone"),  # no headline: the whole page is looked at
+        # a label in an element of its own, the name in the next one
+        ("<h1>T</h1><div><span>Written by</span><div><b>Eliz Hart</b></div></div>", "Eliz Hart"),
+        ("<h1>T</h1><h3>Author</h3><p> Lisa D. Ellis</p>", "Lisa D. Ellis"),
+        # the date the line opens with, then the byline
+        (
+            '<h1>T</h1><div><time datetime="2017-03-01">03/01/2017</time> by Agatha Caleo, '
+            "Candidate Representative</div>",
+            "Agatha Caleo",
+        ),
+        # date and byline over the headline, in the headline's own block
+        (
+            "<article><div><span>Published August 7, 2023</span> <span>by Nicole Burke</span>"
+            "</div><div><h1>T</h1></div><p>Text.</p></article>",
+            "Nicole Burke",
+        ),
     ],
 )
 def test_a_byline_near_the_headline_names_the_author(markup, name):
@@ -47,6 +62,10 @@ def test_a_byline_near_the_headline_names_the_author(markup, name):
         '<h1>T</h1><a href="/author/">Author</a>',
         # a byline before the headline belongs to something else (a teaser, a menu)
         "<p>By Someone Else</p><h1>T</h1><p>Text without a byline.</p>",
+        "<div><p>By Someone Else</p></div><article><h1>T</h1><p>Text.</p></article>",
+        # a label alone is one only when it is a byline's; code shows SQL keywords one by one
+        "<h1>T</h1><pre><span>GROUP</span> <span>BY</span> <span>DEFAULT</span></pre>",
+        "<h1>T</h1><h3>Author</h3><p>Lisa Ellis writes about <b>science</b> and medicine.</p>",
     ],
 )
 def test_what_is_no_byline_names_nobody(markup):

@@ -96,3 +96,23 @@ def test_a_site_name_field_holding_the_page_title_or_a_sentence_is_no_site_name(
     sentence = "Copyright UC Regents. For more information on our terms, visit us"
     assert not plausible_site_name(sentence, None)
     assert plausible_site_name("The Valley Times", title)
+
+
+def test_a_site_name_is_learned_from_the_title_beside_the_page_s_own_title():
+    # a blog's name in its <h1>, known only because the <title> puts it beside og:title
+    page = """<html><head><title>Engora Data Blog: Small adventures with small models</title>
+    <meta property="og:title" content="Small adventures with small models"></head>
+    <body><h1>Engora Data Blog</h1><h2>Small adventures with small models</h2></body></html>"""
+    assert headline(page, url="https://blog.engora.com/p") == "Small adventures with small models"
+    # an og:title that names only the site makes no story a site name
+    page = """<html><head><title>Which lawnmower for which lawn? | Robomow</title>
+    <meta property="og:title" content="Robomow"></head>
+    <body><h1>Which lawnmower for which lawn?</h1></body></html>"""
+    assert headline(page, "Robomow") == "Which lawnmower for which lawn?"
+
+
+def test_an_h1_that_spells_the_host_is_the_site_s_name():
+    page = """<html><head><title>Reflections on building a UI pipeline</title></head>
+    <body><h1>Playful Tones</h1><p>Text</p></body></html>"""
+    url = "https://playfultones.com/blog/ui"
+    assert headline(page, url=url) == "Reflections on building a UI pipeline"
