@@ -109,3 +109,18 @@ def test_a_thread_s_comments_page_is_a_forum_page():
     # "comments" only as a whole step of the path: a story about comments is a story
     story = result(html, "https://valley.example/2026/03/30/comments-on-the-bridge-plan")
     assert story["status"] == "article"
+
+
+def test_a_section_s_name_over_the_page_tips_it_to_a_listing_where_a_headline_does_not():
+    cards = "".join(
+        f'<li><a href="/story/{n}"><img src="/{n}.jpg">Story {n}</a></li>' for n in range(25)
+    )
+    story = "".join(f"<p>{s}</p>" for s in SENTENCES[:3])
+    page = """<html><head><title>Bridge to open</title></head><body><h1>{h1}</h1>
+    <div>{story}</div><ul>{cards}</ul></body></html>"""
+    url = "https://valley.example/news/bridge"
+    headline = "The new bridge over the river will open before winter, the council says"
+    story_page = result(page.format(h1=headline, story=story, cards=cards), url)
+    section = result(page.format(h1="Bridges", story=story, cards=cards), url)
+    assert (story_page["status"], story_page["page_type"]) == ("article", "article")
+    assert (section["status"], section["page_type"]) == ("not_article", "listing")
