@@ -265,13 +265,16 @@ def _opens_with_by(element: HtmlElement) -> bool:
     return bool(first) and _BY_WORD.match(first) is not None
 
 
-def _byline_text(element: HtmlElement) -> str | None:
-    """The element's short text (see _short_text) without the date it opens with."""
-    text = _short_text(element)
-    if text and _dated(element):
+def _by_line(element: HtmlElement) -> str | None:
+    """What follows "By" (or "Written by", ...) when the element is a short byline, after the
+    date it may open with; else None."""
+    if not _opens_with_by(element) or not (text := _short_text(element)):
+        return None
+    if _dated(element):
         date = " ".join(" ".join(element[0].itertext()).split())
         text = text.removeprefix(date).strip()
-    return text
+    by = _BY.match(text)
+    return by.group(1) if by else None
 
 
 def _short_text(element: HtmlElement) -> str | None:
@@ -316,13 +319,9 @@ def byline_author(tree: HtmlElement, url: str) -> str | None:
                 lines.append(text)
         if own and _LABEL_ALONE.match(own) and _short_text(element) == " ".join(own.split()):
             labelled = True
-        if _opens_with_by(element) and (text := _byline_text(element)) and (by := _BY.match(text)):
-            lines.append(by.group(1))
-    lines.extend(
-        by.group(1)
-        for element in _above_headline(tree)
-        if _opens_with_by(element) and (text := _byline_text(element)) and (by := _BY.match(text))
-    )
+        if by := _by_line(element):
+            lines.append(by)
+    lines.extend(by for element in _above_headline(tree) if (by := _by_line(element)))
     for line in lines:
         if name := _name(line):
             return name
