@@ -124,3 +124,9 @@ def test_a_section_s_name_over_the_page_tips_it_to_a_listing_where_a_headline_do
     section = result(page.format(h1="Bridges", story=story, cards=cards), url)
     assert (story_page["status"], story_page["page_type"]) == ("article", "article")
     assert (section["status"], section["page_type"]) == ("not_article", "listing")
+    # a headline in a script written without spaces is no one-word section name
+    japanese = result(
+        page.format(h1="新しい橋は冬までに開通すると市議会が発表した", story=story, cards=cards),
+        url,
+    )
+    assert (japanese["status"], japanese["page_type"]) == ("article", "article")
