@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from tasks.error_text import is_strong_error, is_weak_error
 from tasks.furniture import trailing_furniture
-from tasks.ids import normalise_text
+from tasks.ids import count_words, normalise_text
 from tasks.minhash import jaccard, shingles_of, tokens_of
 
 KEPT, REPEATED, BOILERPLATE, ERROR_TEXT = "kept", "repeated", "boilerplate", "error_text"
@@ -156,7 +156,7 @@ def page_verdict(
     """
     if http_status is not None and http_status >= 400:
         return "error_page", f"http_{http_status}"
-    words = sum(len(p.text.split()) for p in paragraphs if p.status == KEPT)
+    words = sum(count_words(p.text) for p in paragraphs if p.status == KEPT)
     has_error_text = any(p.status == ERROR_TEXT for p in paragraphs)
     title_says_error = bool(title) and is_strong_error(title or "")
     if words < min_words and (has_error_text or title_says_error):

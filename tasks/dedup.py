@@ -24,7 +24,7 @@ from schemas import SIGNATURES
 from tasks.clean import BOILERPLATE, KEPT
 from tasks.columns import update_where
 from tasks.config import DedupConfig
-from tasks.ids import text_hash
+from tasks.ids import count_words, text_hash
 from tasks.minhash import Scheme, band_keys, similarity, to_minhash
 
 EXACT, NEAR, CONTAINED = "exact_duplicate", "near_duplicate", "contained_copy"
@@ -558,7 +558,7 @@ def rebuild_bodies(articles: pa.Table, paragraphs: pa.Table) -> tuple[pa.Table, 
     counts = np.zeros(len(articles), dtype=np.int64)
     hashes: list[str | None] = [None] * len(articles)
     for row, body in zip(changed_rows.tolist(), new_bodies, strict=True):
-        counts[row] = len(body.split())
+        counts[row] = count_words(body)
         hashes[row] = text_hash(body)
     rebuilt = update_where(
         articles,

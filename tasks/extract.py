@@ -23,7 +23,7 @@ from tasks.clean import KEPT, Paragraph, body_of, mark_paragraphs, page_verdict
 from tasks.config import DedupConfig, ExtractConfig
 from tasks.decode import DecodeError, charset_from_content_type, decode_html
 from tasks.headline import choose_headline, plausible_site_name
-from tasks.ids import normalise_text, paragraph_key, site_of, text_hash
+from tasks.ids import count_words, normalise_text, paragraph_key, site_of, text_hash
 from tasks.minhash import article_scheme, paragraph_scheme, sketch_paragraphs
 from tasks.page_type import ARTICLE_TYPES, classify_page, page_signals
 from tasks.page_type import REASONS as NON_ARTICLE_REASONS
@@ -240,7 +240,7 @@ def _verdict(
         "site": site_of(url) or site_of(page["url"]),
         "body": body,
         "body_hash": text_hash(body),
-        "word_count": len(body.split()),
+        "word_count": count_words(body),
         "language": detect_language(body) if status == "article" else None,
         "paragraphs": [
             (p.text, p.status, p.reason, paragraph_key(p.text))

@@ -6,6 +6,27 @@ from urllib.parse import urlsplit
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _DIGITS = re.compile(r"\d+")
+# Scripts written without spaces between words (Han, kana, Thai, Lao, Khmer, Myanmar), as a
+# character class's ranges. Hangul uses spaces.
+UNSPACED_SCRIPTS = (
+    "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+)
+_UNSPACED = re.compile(f"[{UNSPACED_SCRIPTS}]")
+# Characters of an unspaced script that make one word, on average (Chinese words are one to
+# two characters, Japanese and Thai ones longer): split at spaces alone, a Japanese story of
+# six paragraphs is six words.
+_CHARACTERS_PER_WORD = 2
+
+
+def count_words(text: str) -> int:
+    """How many words `text` holds, in any script: the words between spaces, and in scripts
+    written without spaces (UNSPACED_SCRIPTS) one word for every two characters."""
+    words = text.split()
+    if not _UNSPACED.search(text):
+        return len(words)
+    unspaced = len(_UNSPACED.findall(text))
+    spaced = sum(1 for word in words if not _UNSPACED.search(word))
+    return spaced + -(-unspaced // _CHARACTERS_PER_WORD)
 
 
 def stable_id(*parts: str) -> str:

@@ -14,7 +14,7 @@ from datasketch import LeanMinHash, MinHash, MinHashLSH
 from datasketch.minhash import _fmix
 
 from tasks.config import DedupConfig
-from tasks.ids import normalise_text
+from tasks.ids import UNSPACED_SCRIPTS, normalise_text
 
 # datasketch's hashing scheme, pinned so that stored signatures stay comparable after upgrades.
 HASHING = "affine32"
@@ -24,12 +24,9 @@ _ROWS_PER_BLOCK = 16_384  # shingles permuted at once: bounds memory at rows x n
 _LOW32 = np.uint64(0xFFFFFFFF)
 
 
-# Scripts written without spaces between words: each character is a token, so shingles are
-# character n-grams there (Han, kana, Thai, Lao, Khmer, Myanmar). Hangul uses spaces.
-_UNSPACED = (
-    "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-)
-_TOKEN = re.compile(f"[{_UNSPACED}]|[^\\s{_UNSPACED}]+")
+# In scripts written without spaces between words each character is a token, so shingles are
+# character n-grams there.
+_TOKEN = re.compile(f"[{UNSPACED_SCRIPTS}]|[^\\s{UNSPACED_SCRIPTS}]+")
 
 
 def words_of(text: str) -> list[str]:

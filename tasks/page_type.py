@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 from lxml.html import HtmlElement
 
-from tasks.ids import normalise_text
+from tasks.ids import count_words, normalise_text
 from tasks.structured import Structured
 
 ARTICLE, LISTING, PRODUCT, FORUM = "article", "listing", "product", "forum"
@@ -105,21 +105,6 @@ _MAX_SLUG_WORDS = 8
 _FULL_HEADLINE_WORDS = 12
 
 
-# Scripts written without spaces between words: Han, kana, Thai, Lao, Myanmar, Khmer. A
-# Japanese headline is one "word" to str.split; two of its characters count as one.
-_UNSPACED = re.compile(
-    r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0eff\u1000-\u109f"
-    r"\u1780-\u17ff]"
-)
-
-
-def _words_in(text: str) -> int:
-    """How many words `text` holds, in any script (see _UNSPACED)."""
-    unspaced = len(_UNSPACED.findall(text))
-    spaced = sum(1 for word in text.split() if not _UNSPACED.search(word))
-    return spaced + (unspaced + 1) // 2
-
-
 @dataclass(frozen=True)
 class PageType:
     """The kind of a page, with the non-article score it was decided on."""
@@ -163,7 +148,7 @@ def page_signals(
             published_meta = published_meta or element.get("property") == "article:published_time"
             author_meta = author_meta or element.get("name") == "author"
     lines = [line for line in body_lines if line.strip()]
-    line_words = [len(line.split()) for line in lines]
+    line_words = [count_words(line) for line in lines]
     body_words = sum(line_words)
     path = urlsplit(url or "")
     segments = [s for s in path.path.split("/") if s]
@@ -202,7 +187,7 @@ def page_signals(
         "product_path": float(bool(_PRODUCT_PATH.search(path.path))),
         "forum_url": float(bool(_FORUM_URL.search((path.hostname or "") + path.path))),
         "linked_images": math.log1p(float(_LINKED_IMAGES(tree))),
-        "headline_words": min(_words_in(headline.text_content()), _FULL_HEADLINE_WORDS)
+        "headline_words": min(count_words(headline.text_content()), _FULL_HEADLINE_WORDS)
         / _FULL_HEADLINE_WORDS
         if (headline := next(tree.iter("h1"), None)) is not None
         else 0.0,

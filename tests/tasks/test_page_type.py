@@ -130,3 +130,20 @@ def test_a_section_s_name_over_the_page_tips_it_to_a_listing_where_a_headline_do
         url,
     )
     assert (japanese["status"], japanese["page_type"]) == ("article", "article")
+
+
+def test_a_short_story_in_a_script_without_spaces_is_an_article_of_its_words():
+    """Split at spaces, three Japanese paragraphs are three words: a story too short to keep."""
+    story = "".join(
+        f"<p>{s}</p>"
+        for s in (
+            "市長は月曜日、新しい橋が年末までに完成すると述べた。",
+            "費用については地方議会の担当者と長時間にわたって話し合った。",
+            "工事は来月から始まる予定だという。",
+        )
+    )
+    html = f"""<html><head><title>橋が開通</title></head><body>
+    <h1>新しい橋は冬までに開通すると市議会が発表した</h1><article>{story}</article></body></html>"""
+    found = result(html, "https://valley.example/2026/03/30/bridge")
+    assert (found["status"], found["page_type"]) == ("article", "article")
+    assert 30 <= found["word_count"] <= 60  # 77 characters of Japanese, two to a word
