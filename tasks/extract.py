@@ -131,7 +131,7 @@ def page_metadata(
 
 
 def _words(document: Document | None) -> int:
-    return len((document.text or "").split()) if document is not None else 0
+    return count_words(document.text or "") if document is not None else 0
 
 
 def extract_body(tree: HtmlElement, url: str, config: ExtractConfig) -> Document | None:

@@ -97,3 +97,15 @@ def test_a_run_captured_again_with_small_changes_is_a_near_repeat():
     marked = mark_paragraphs([*PROSE, updated, PROSE[2]])
     assert statuses(marked)[-2:] == [(REPEATED, "near_repeat"), (REPEATED, "exact_repeat")]
     assert body_of(marked) == "\n".join(PROSE)
+
+
+def test_a_japanese_page_captured_twice_keeps_each_paragraph_once():
+    """Split at spaces, each Japanese paragraph is one word, too few for a repeated run."""
+    story = [
+        "市長は月曜日、新しい橋が年末までに完成すると述べた。",
+        "費用については地方議会の担当者と長時間にわたって話し合った。",
+        "工事は来月から始まる予定だという。",
+    ]
+    marked = mark_paragraphs(story + story)
+    assert [p.status for p in marked] == [KEPT] * 3 + [REPEATED] * 3
+    assert page_verdict(marked[:1], None, None, 10) == ("article", None)  # 13 words, not 1
