@@ -21,12 +21,10 @@ _CHARACTERS_PER_WORD = 2
 def count_words(text: str) -> int:
     """How many words `text` holds, in any script: the words between spaces, and in scripts
     written without spaces (UNSPACED_SCRIPTS) one word for every two characters."""
-    words = text.split()
     if not _UNSPACED.search(text):
-        return len(words)
-    unspaced = len(_UNSPACED.findall(text))
-    spaced = sum(1 for word in words if not _UNSPACED.search(word))
-    return spaced + -(-unspaced // _CHARACTERS_PER_WORD)
+        return len(text.split())
+    spaced, unspaced = _UNSPACED.subn(" ", text)  # "PCをCtrl": "PC", "Ctrl" and one character
+    return len(spaced.split()) + -(-unspaced // _CHARACTERS_PER_WORD)
 
 
 def stable_id(*parts: str) -> str:

@@ -131,7 +131,7 @@ def page_signals(
     # All the text, scripts included: leaving them out costs twice as much (an XPath filter)
     # for the same decisions within a page or two.
     page_text = " ".join((body if body is not None else tree).itertext())
-    page_words = len(page_text.split()) or 1
+    page_words = count_words(page_text) or 1
     lowered = page_text.lower()
     anchors, author_link = [], False
     for anchor in tree.iter("a"):
@@ -160,7 +160,7 @@ def page_signals(
         "forum_ld": float(bool((types | structured.microdata) & FORUM_TYPES)),
         "og_article": float(og_type == "article"),
         "og_product": float(og_type.startswith("product") or "item" in og_type),
-        "link_density": min(sum(len(t.split()) for t in anchors) / page_words, 1.0),
+        "link_density": min(count_words(" ".join(anchors)) / page_words, 1.0),
         "links": math.log1p(len(anchors)),
         "cart": float(any(phrase in lowered for phrase in _CART_PHRASES)),
         "prices": math.log1p(
