@@ -225,10 +225,9 @@ def _elements_in(roots: list[HtmlElement], limit: int) -> Iterator[HtmlElement]:
             yield element
 
 
-def _after_headline(tree: HtmlElement) -> Iterator[HtmlElement]:
-    """Elements from the first <h1> on in document order (the whole page when it has none),
-    leaving out navigation, footers, forms and asides; at most _LOOKED_AT."""
-    headline = next(tree.iter("h1"), None)
+def _after_headline(tree: HtmlElement, headline: HtmlElement | None) -> Iterator[HtmlElement]:
+    """Elements from the page's first <h1> on in document order (the whole page when it has
+    none), leaving out navigation, footers, forms and asides; at most _LOOKED_AT."""
     if headline is None:
         roots = [tree]
     else:  # the headline, then what follows each of it and its ancestors
@@ -238,11 +237,10 @@ def _after_headline(tree: HtmlElement) -> Iterator[HtmlElement]:
     return _elements_in(roots, _LOOKED_AT)
 
 
-def _above_headline(tree: HtmlElement) -> Iterator[HtmlElement]:
-    """Elements before the first <h1> within its own block (a date and byline over the
+def _above_headline(headline: HtmlElement | None) -> Iterator[HtmlElement]:
+    """Elements before the page's first <h1> within its own block (a date and byline over the
     headline in an article's header): the <h1>'s earlier siblings and its parent's, each only
     when what holds them is a block of the page and not its body; at most _LOOKED_AT."""
-    headline = next(tree.iter("h1"), None)
     roots: list[HtmlElement] = []
     for node in (headline.getparent(), headline) if headline is not None else ():
         block = node.getparent() if node is not None else None
@@ -277,6 +275,11 @@ def _by_line(element: HtmlElement) -> str | None:
     return by.group(1) if by else None
 
 
+def _alone(element: HtmlElement, own: str) -> bool:
+    """Whether the element's short text is its own text `own` alone, no child's beside it."""
+    return _short_text(element) == " ".join(own.split())
+
+
 def _short_text(element: HtmlElement) -> str | None:
     """The element's text with white space folded, or None when it is longer than a byline
     (read piece by piece, so a large element costs no more than a short one)."""
@@ -307,21 +310,22 @@ def byline_author(tree: HtmlElement, url: str) -> str | None:
     the first short "By ..." line or name under a label after the headline, else the first
     "By ..." line over it in its block; None when none reads like a name."""
     host = (urlsplit(url).hostname or "").removeprefix("www.")
+    headline = next(tree.iter("h1"), None)
     lines = []
     labelled = False  # the previous element with text was a byline's label alone
-    for element in _after_headline(tree):
+    for element in _after_headline(tree, headline):
         if element.tag == "a" and (name := _author_link(element, host)):
             return name
         own = (element.text or "").strip()
         if labelled and own:
             labelled = False
-            if (text := _short_text(element)) and text == " ".join(own.split()):
-                lines.append(text)
-        if own and _LABEL_ALONE.match(own) and _short_text(element) == " ".join(own.split()):
+            if _alone(element, own):
+                lines.append(" ".join(own.split()))
+        if own and _LABEL_ALONE.match(own) and _alone(element, own):
             labelled = True
         if by := _by_line(element):
             lines.append(by)
-    lines.extend(by for element in _above_headline(tree) if (by := _by_line(element)))
+    lines.extend(by for element in _above_headline(headline) if (by := _by_line(element)))
     for line in lines:
         if name := _name(line):
             return name

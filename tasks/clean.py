@@ -98,7 +98,8 @@ def repeated_runs(keys: list[str]) -> set[int]:
     words, each repeating the paragraph after the one its predecessor repeats."""
     earlier = repeat_pairs(keys)
     pairs = {(index, before) for index, befores in enumerate(earlier) for before in befores}
-    least = max(MIN_REPEATED_WORDS, MIN_REPEATED_SHARE * sum(count_words(key) for key in keys))
+    words = [count_words(key) for key in keys]
+    least = max(MIN_REPEATED_WORDS, MIN_REPEATED_SHARE * sum(words))
     found: set[int] = set()
     for index, before in pairs:
         if (index - 1, before - 1) in pairs:
@@ -107,7 +108,7 @@ def repeated_runs(keys: list[str]) -> set[int]:
         while (index + length, before + length) in pairs:
             length += 1
         run = range(index, index + length)
-        if length >= MIN_REPEATED_RUN and sum(count_words(keys[i]) for i in run) >= least:
+        if length >= MIN_REPEATED_RUN and sum(words[i] for i in run) >= least:
             found.update(run)
     return found
 

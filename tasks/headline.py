@@ -113,7 +113,7 @@ def _site_segments(page_title: str, structured: Structured, site_words: set[str]
     (`og:title` or the JSON-LD headline, unless it names only the site): "Site Name: Story"
     with `og:title` "Story" names the site "Site Name", however the site calls itself
     elsewhere."""
-    segments = [s.strip() for s in _TITLE_SEGMENTS.split(page_title) if s.strip()]
+    segments = [normalise_text(s) for s in _TITLE_SEGMENTS.split(page_title) if s.strip()]
     if len(segments) < 2:
         return set()
     own = {
@@ -121,9 +121,9 @@ def _site_segments(page_title: str, structured: Structured, site_words: set[str]
         for text in [*structured.strings("headline"), structured.open_graph.get("og:title")]
         if text and not _words(text) <= site_words
     }
-    if not any(normalise_text(segment) in own for segment in segments):
+    if not any(segment in own for segment in segments):
         return set()
-    return set().union(*(_words(s) for s in segments if normalise_text(s) not in own))
+    return set().union(*(set(s.split()) for s in segments if s not in own))
 
 
 def _longest_reading(first: str, others: list[str]) -> str:
@@ -149,8 +149,8 @@ def choose_headline(
     site_words |= _site_segments(page_title, structured, site_words)
 
     def names_only_the_site(text: str) -> bool:
-        words = _words(text)
-        return words <= site_words or "".join(normalise_text(text).split()) in host_labels
+        words = normalise_text(text).split()
+        return set(words) <= site_words or "".join(words) in host_labels
 
     headings = [
         text
