@@ -37,6 +37,11 @@ class ExtractConfig(_Frozen):
         False, description="skip trafilatura's second-opinion extractors (readability, jusText)"
     )
     include_tables: bool = True
+    recall_rescue: bool = Field(
+        True,
+        description="re-extract in trafilatura's recall mode when the body lacks sentences of the"
+        " page and recall mode adds mostly sentences",
+    )
     keep_non_articles: bool = Field(
         False,
         description="archive listing, product and forum pages as articles too (their"

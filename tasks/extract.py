@@ -5,6 +5,7 @@ Every exception a page can cause becomes a `failed` result with a reason code.
 """
 
 import contextlib
+import itertools
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -25,7 +26,7 @@ from tasks.decode import DecodeError, charset_from_content_type, decode_html
 from tasks.headline import choose_headline, plausible_site_name
 from tasks.ids import count_words, normalise_text, paragraph_key, site_of, text_hash
 from tasks.minhash import article_scheme, paragraph_scheme, sketch_paragraphs
-from tasks.page_type import ARTICLE_TYPES, classify_page, page_signals
+from tasks.page_type import ARTICLE_TYPES, SENTENCE_END, classify_page, page_signals
 from tasks.page_type import REASONS as NON_ARTICLE_REASONS
 from tasks.structured import Structured, read_structured
 from tasks.text_capture import parse_text_capture
@@ -35,6 +36,15 @@ STORED_PARAGRAPHS = ("article", "error_page")  # pages whose paragraphs are kept
 # is as stable as on the whole body, and the cost grows with the length.
 _LANGUAGE_SAMPLE = 600
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+# The recall-mode rescue (`recall_rescue`), measured on both development sets
+# (bench/README.md). A sentence beside the body's own shares an ancestor at most three levels
+# up with one of them (a <p> and its <ul>, under one <div>).
+_SENTENCE_WORDS = 9
+_NEAR_LEVELS = 3
+_MISSED_SENTENCE_WORDS = 30
+_MISSED_SENTENCE_SHARE = 0.1
+_RECALL_GAIN = 1.1
+_RECALL_SENTENCE_SHARE = 0.7
 
 
 def use_fast_element_lookup() -> None:
@@ -60,12 +70,15 @@ def failed(reason: str) -> dict[str, Any]:
     return {"status": "failed", "reason": reason, "paragraphs": []}
 
 
-def _body(tree: HtmlElement, url: str, config: ExtractConfig, precise: bool) -> Document | None:
+def _body(
+    tree: HtmlElement, url: str, config: ExtractConfig, *, precise: bool, recall: bool = False
+) -> Document | None:
     """trafilatura's text extraction alone (it copies the tree, so `tree` stays as it was)."""
     document = trafilatura.bare_extraction(
         tree,
         url=url,
         favor_precision=precise,
+        favor_recall=recall,
         fast=config.fast,
         include_comments=False,
         include_tables=config.include_tables,
@@ -134,9 +147,90 @@ def _words(document: Document | None) -> int:
     return count_words(document.text or "") if document is not None else 0
 
 
+def _is_sentence(text: str, words: int) -> bool:
+    """A line of prose: _SENTENCE_WORDS words or more, ending as a sentence ends. Menus,
+    buttons, captions, teaser titles and cookie switches seldom are."""
+    return words >= _SENTENCE_WORDS and bool(SENTENCE_END.search(text))
+
+
+def page_sentences(tree: HtmlElement) -> list[tuple[HtmlElement, str, int]]:
+    """The page's sentences as (element, text with its white space collapsed, words): each
+    <p>, and each <li> holding no <p>, that `_is_sentence`."""
+    sentences = []
+    for element in tree.iter("p", "li"):
+        text = element.text_content().strip()
+        # the cheap tests first: most elements of a page are short or end in no full stop
+        if len(text) < _SENTENCE_WORDS * 2 or not SENTENCE_END.search(text):
+            continue
+        if element.tag == "li" and element.find(".//p") is not None:
+            continue  # its paragraphs count on their own
+        words = count_words(text)
+        if words >= _SENTENCE_WORDS:
+            sentences.append((element, " ".join(text.split()), words))
+    return sentences
+
+
+def missed_sentence_words(tree: HtmlElement, body: str) -> int:
+    """Words of the page's sentences (`page_sentences`) that are not lines of `body` and sit
+    beside one that is: within _NEAR_LEVELS levels of a common ancestor, in the body's own
+    container (a related story's teaser or a footer's notice elsewhere on the page does not
+    count). All of them when the body is empty."""
+    # trafilatura writes a paragraph or list item as one line, its white space collapsed
+    lines = {" ".join(line.removeprefix("- ").split()) for line in body.split("\n")}
+    sentences = page_sentences(tree)
+    held_near: set[HtmlElement] = set()
+    missed = []
+    for element, text, words in sentences:
+        if text in lines:
+            held_near.update(itertools.islice(element.iterancestors(), _NEAR_LEVELS))
+        else:
+            missed.append((element, words))
+    if not body.strip():
+        return sum(words for _, words in missed)
+    return sum(
+        words
+        for element, words in missed
+        if any(a in held_near for a in itertools.islice(element.iterancestors(), _NEAR_LEVELS))
+    )
+
+
+def _sentence_share(lines: list[str]) -> float:
+    """The share of the words of `lines` that are in sentences (0 without words)."""
+    words = [(line.strip(), count_words(line)) for line in lines]
+    total = sum(count for _, count in words)
+    return sum(count for line, count in words if _is_sentence(line, count)) / max(total, 1)
+
+
+def recall_rescue(
+    tree: HtmlElement, url: str, config: ExtractConfig, document: Document | None
+) -> Document | None:
+    """trafilatura's recall-mode body, when the page holds sentences `document` lacks and
+    recall mode adds mostly sentences; else None.
+
+    Balanced mode drops some layouts' prose: an article's bulleted paragraphs, a guide's
+    sections in <div> cards, a whole body it cannot place. Recall mode finds them, and on other
+    pages adds navigation, captions and cookie notices (so it is not the default). It is run
+    only when the sentences missing beside the body's own (`missed_sentence_words`) reach
+    _MISSED_SENTENCE_WORDS words and _MISSED_SENTENCE_SHARE of the body (about one page in
+    seven), and kept when it is _RECALL_GAIN times longer and _RECALL_SENTENCE_SHARE of the
+    words of the lines it adds are in sentences (see bench/README.md).
+    """
+    body = (document.text or "") if document is not None else ""
+    body_words = count_words(body)
+    missed = missed_sentence_words(tree, body)
+    if missed < max(_MISSED_SENTENCE_WORDS, _MISSED_SENTENCE_SHARE * body_words):
+        return None
+    recalled = _body(tree, url, config, precise=False, recall=True)
+    if recalled is None or _words(recalled) < _RECALL_GAIN * max(body_words, 1):
+        return None
+    kept_lines = set(body.split("\n"))
+    added = [line for line in (recalled.text or "").split("\n") if line not in kept_lines]
+    return recalled if _sentence_share(added) >= _RECALL_SENTENCE_SHARE else None
+
+
 def extract_body(tree: HtmlElement, url: str, config: ExtractConfig) -> Document | None:
-    """Run trafilatura's text extraction favouring precision, and fall back to its balanced
-    mode on short output; None when it finds no text.
+    """Run trafilatura's text extraction (favouring precision if configured); None when it
+    finds no text.
 
     The precise mode drops navigation and teasers better, but on some layouts it keeps almost
     nothing; then the balanced result wins if it is at least twice as long.
@@ -186,17 +280,22 @@ def _html_result(page: dict[str, Any], config: ExtractConfig) -> dict[str, Any]:
         return _verdict(page, config, [], {})
     structured = read_structured(tree)
     found = page_metadata(tree, page["url"], page["fetched_at"], structured)
-    document = extract_body(tree, page["url"], config)
+    extracted = extract_body(tree, page["url"], config)
+    rescued = recall_rescue(tree, page["url"], config, extracted) if config.recall_rescue else None
+    document = rescued or extracted
     if document is None:
         _, text, _ = trafilatura.baseline(tree)
         return _verdict(
             page, config, mark_paragraphs(text.split("\n"), found.title), {"title": found.title}
         )
     lines = (document.text or "").split("\n")
-    # The URL's shape is read from the address the page gives itself (canonical link, og:url)
-    # when it gives one: a capture's own URL may be opaque (a dump's, an AMP or tracking
-    # variant) where the canonical one has the story's slug and date.
-    kind = classify_page(page_signals(tree, structured, found.url or page["url"], lines))
+    # The page type is read from the body of trafilatura's own mode, which the model was fitted
+    # on: recall mode's longer body would make some listings read as articles. The URL's shape
+    # is read from the address the page gives itself (canonical link, og:url) when it gives
+    # one: a capture's own URL may be opaque (a dump's, an AMP or tracking variant) where the
+    # canonical one has the story's slug and date.
+    signal_lines = (extracted.text or "").split("\n") if extracted is not None else lines
+    kind = classify_page(page_signals(tree, structured, found.url or page["url"], signal_lines))
     fields = {
         "page_type": kind.kind,
         "title": found.title or page.get("listed_title"),

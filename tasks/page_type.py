@@ -96,7 +96,8 @@ _SLUG_SPLIT = re.compile(r"[-_+]")
 _LINKED_IMAGES = etree.XPath("count(//a[.//img])")
 
 _EXTENSION = re.compile(r"\.(?:s?html?|php|aspx?|jsp)$", re.I)
-_SENTENCE_END = re.compile(r"[.!?。！？]['\"”’)»]?$")
+# The end of a sentence, in Latin and CJK punctuation, before a closing quote or bracket
+SENTENCE_END = re.compile(r"[.!?。！？]['\"”’)»]?$")
 _LONG_LINE_WORDS = 25
 _SHORT_LINE_WORDS = 8
 _MAX_SLUG_WORDS = 8
@@ -170,7 +171,7 @@ def page_signals(
         "published_meta": float(published_meta),
         "author_meta": float(author_meta or author_link),
         "long_lines": math.log1p(sum(words >= _LONG_LINE_WORDS for words in line_words)),
-        "sentence_share": sum(bool(_SENTENCE_END.search(line.strip())) for line in lines)
+        "sentence_share": sum(bool(SENTENCE_END.search(line.strip())) for line in lines)
         / max(len(lines), 1),
         "short_share": sum(words < _SHORT_LINE_WORDS for words in line_words) / max(len(lines), 1),
         "body_words": math.log1p(body_words),

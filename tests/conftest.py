@@ -60,3 +60,11 @@ def stories() -> list[list[str]]:
     truth = json.loads((FIXTURES / "html" / "ground-truth.json").read_text())
     bodies = [v["articleBody"] for _, v in sorted(truth.items())]
     return [[p for p in b.split("\n") if p.strip()] for b in bodies if len(b.split()) > 300]
+
+
+@pytest.fixture(scope="session")
+def recall_pages() -> dict[str, tuple[bytes, dict]]:
+    """Three wcxb-dev pages of tests/fixtures/recall where trafilatura's balanced and recall
+    modes differ: a bulleted article, an article balanced mode finds nothing of, and a shop
+    page where recall mode adds a feature list."""
+    return labelled_pages(FIXTURES / "recall")

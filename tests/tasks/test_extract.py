@@ -5,16 +5,19 @@ import pytest
 import trafilatura
 from lxml.html import HtmlElementClassLookup
 
-from bench.metric import body_scores
+from bench.metric import body_scores, word_f1
 from tasks import pool
 from tasks.byline import byline_author, clean_authors
 from tasks.config import DedupConfig, ExtractConfig
 from tasks.extract import (
     TRAFILATURA_PARSER,
+    extract_body,
     extract_page,
+    missed_sentence_words,
     page_metadata,
     process_page,
     published_at,
+    recall_rescue,
     use_fast_element_lookup,
 )
 from tasks.page_type import ARTICLE_TYPES
@@ -198,3 +201,42 @@ def test_the_memory_cap_counts_from_what_a_worker_starts_with(benchmark):
     assert [r["status"] for r in results] == ["article", "failed", "article"]
     assert results[1]["reason"] == "memory_limit"
     pool.shutdown()
+
+
+def _recall_page(recall_pages, key: str, **config) -> tuple[dict, dict]:
+    html, truth = recall_pages[key]
+    page_record = page(html, url=truth["url"], fetched_at=datetime(2026, 4, 1, tzinfo=UTC))
+    return extract_page(page_record, ExtractConfig(**config)), truth
+
+
+def test_recall_mode_rescues_the_bulleted_sentences_balanced_mode_drops(recall_pages):
+    # A Medicare insurer's guide: each point is a list item of whole sentences, and balanced
+    # mode keeps the headings between them only.
+    result, truth = _recall_page(recall_pages, "0344")
+    without, _ = _recall_page(recall_pages, "0344", recall_rescue=False)
+    assert "Touchscreen – Smartphones do not have a keypad" in result["body"]
+    assert "Touchscreen – Smartphones" not in without["body"]
+    assert word_f1(truth["main_content"], result["body"]) > 0.8
+    assert word_f1(truth["main_content"], without["body"]) < 0.5
+
+
+def test_recall_mode_rescues_an_article_balanced_mode_finds_nothing_of(recall_pages):
+    result, truth = _recall_page(recall_pages, "4111")
+    without, _ = _recall_page(recall_pages, "4111", recall_rescue=False)
+    assert without["status"] == "not_article" and without["reason"] == "no_content"
+    assert result["status"] == "article" and result["page_type"] == "article"
+    assert word_f1(truth["main_content"], result["body"]) > 0.95
+
+
+def test_recall_mode_is_not_kept_when_what_it_adds_is_no_prose(recall_pages):
+    # A meditation class's shop page: sentences beside its text are missing, but recall mode
+    # adds a membership's feature list and prices (and would halve the body's precision).
+    html, truth = recall_pages["1377"]
+    tree = trafilatura.load_html(html)
+    balanced = extract_body(tree, truth["url"], ExtractConfig())
+    recalled = trafilatura.bare_extraction(
+        tree, url=truth["url"], favor_recall=True, include_comments=False, with_metadata=False
+    )
+    assert balanced is not None and missed_sentence_words(tree, balanced.text) >= 30
+    assert len(recalled.text.split()) > 1.5 * len(balanced.text.split())
+    assert recall_rescue(tree, truth["url"], ExtractConfig(), balanced) is None
