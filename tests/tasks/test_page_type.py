@@ -2,8 +2,12 @@ import gzip
 import json
 from datetime import UTC, datetime
 
+import lxml.html
+
 from tasks.config import ExtractConfig
 from tasks.extract import extract_page
+from tasks.page_type import page_signals
+from tasks.structured import read_structured
 from tests.conftest import FIXTURES
 
 NOW = datetime(2026, 4, 1, tzinfo=UTC)
@@ -147,3 +151,21 @@ def test_a_short_story_in_a_script_without_spaces_is_an_article_of_its_words():
     found = result(html, "https://valley.example/2026/03/30/bridge")
     assert (found["status"], found["page_type"]) == ("article", "article")
     assert 30 <= found["word_count"] <= 60  # 77 characters of Japanese, two to a word
+
+
+def test_sentences_end_with_the_full_stops_of_other_scripts():
+    # Hindi, Urdu, Arabic, Amharic and Burmese stories: lines ending in their own full stop or
+    # question mark are sentences, as an English story's are; a menu's words are not.
+    lines = [
+        "महापौर ने सोमवार को कहा कि नया पुल साल के अंत तक पूरा हो जाएगा।",
+        "میئر نے پیر کو کہا کہ نیا پل سال کے آخر تک مکمل ہو جائے گا۔",
+        "هل سيكتمل الجسر الجديد قبل نهاية العام؟",
+        "ከንቲባው አዲሱ ድልድይ በዓመቱ መጨረሻ እንደሚጠናቀቅ ሰኞ ተናግረዋል።",
+        "မြို့တော်ဝန်က တံတားသစ်ကို နှစ်ကုန်မှာ ပြီးစီးမယ်လို့ ပြောခဲ့ပါတယ်။",
+        "「新しい橋は年末までに完成する。」",
+    ]
+    tree = lxml.html.fromstring("<html><body><p>x</p></body></html>")
+    signals = page_signals(tree, read_structured(tree), "https://news.example/story", lines)
+    assert signals["sentence_share"] == 1.0
+    menu = page_signals(tree, read_structured(tree), "https://news.example/", ["समाचार", "खेल"])
+    assert menu["sentence_share"] == 0.0
