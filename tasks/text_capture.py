@@ -7,10 +7,13 @@ import re
 
 from tasks.clean import BOILERPLATE, Paragraph, error_edges, mark_paragraphs
 from tasks.error_text import is_strong_error, is_weak_error
+from tasks.ids import count_words
 
 _SENTENCE_END = re.compile(r"[.!?:;…\"'”’)\]]\s*$")
 _WRAP_WIDTH = 80
 _HEADLINE_WORDS = (2, 30)
+# How a sentence or a label ends, in Latin and CJK punctuation: a headline does not
+_NOT_HEADLINE_END = re.compile(r"[.,;:。、，；：]\s*$")
 _MAX_LINES_BEFORE_HEADLINE = 3  # site name, section, date; more means there is no headline
 
 
@@ -45,11 +48,12 @@ def split_paragraphs(text: str) -> list[str]:
 
 
 def looks_like_headline(line: str) -> bool:
-    """A headline is a short line of words that does not end like a sentence or a label."""
-    words = len(line.split())
+    """A headline is a short line of words (in any script, `count_words`) that does not end like
+    a sentence or a label."""
+    words = count_words(line)
     return (
         _HEADLINE_WORDS[0] <= words <= _HEADLINE_WORDS[1]
-        and not re.search(r"[.,;:]\s*$", line)
+        and not _NOT_HEADLINE_END.search(line)
         and sum(ch.isalpha() for ch in line) >= 0.5 * len(line.replace(" ", ""))
         and not is_strong_error(line)
         and not is_weak_error(line)

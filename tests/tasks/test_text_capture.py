@@ -49,3 +49,21 @@ def test_given_title_is_kept():
         "First paragraph here.",
         "Second one.",
     ]
+
+
+def test_a_headline_in_a_script_without_spaces_is_found():
+    # Split at spaces, a Japanese headline is one word: no headline, and the capture's title
+    # was its first paragraph's neighbour or nothing.
+    text = "\n".join(
+        [
+            "新しい橋は冬までに開通すると市議会が発表した",
+            "市長は月曜日、新しい橋が年末までに完成すると述べた。",
+            "費用については地方議会の担当者と長時間にわたって話し合った。",
+        ]
+    )
+    title, paragraphs = parse_text_capture(text)
+    assert title == "新しい橋は冬までに開通すると市議会が発表した"
+    assert [p.text for p in paragraphs if p.status == "kept"] == text.split("\n")[1:]
+    # a Japanese sentence is no headline
+    title, _ = parse_text_capture("\n".join(text.split("\n")[1:]))
+    assert title is None
