@@ -294,7 +294,9 @@ def _html_result(page: dict[str, Any], config: ExtractConfig) -> dict[str, Any]:
     # is read from the address the page gives itself (canonical link, og:url) when it gives
     # one: a capture's own URL may be opaque (a dump's, an AMP or tracking variant) where the
     # canonical one has the story's slug and date.
-    signal_lines = (extracted.text or "").split("\n") if extracted is not None else lines
+    signal_lines = lines  # the same body, unless the rescue replaced one
+    if rescued is not None and extracted is not None:
+        signal_lines = (extracted.text or "").split("\n")
     kind = classify_page(page_signals(tree, structured, found.url or page["url"], signal_lines))
     fields = {
         "page_type": kind.kind,
