@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from tasks.error_text import is_strong_error, is_weak_error
 from tasks.furniture import trailing_furniture
+from tasks.headline import story_segment
 from tasks.ids import count_words, normalise_text
 from tasks.minhash import jaccard, shingles_of, tokens_of
 
@@ -113,6 +114,12 @@ def repeated_runs(keys: list[str]) -> set[int]:
     return found
 
 
+def _story_key(line: str) -> str:
+    """The key of a line's headline part: the whole heading may open the body ("Kicker |
+    Story") where the headline kept only its longest part (tasks/headline.py)."""
+    return normalise_text(story_segment(line)) if "|" in line or "¦" in line else ""
+
+
 def mark_paragraphs(texts: list[str], title: str | None = None) -> list[Paragraph]:
     """Mark error text at the edges, furniture at the end, a first paragraph that repeats the
     title, and runs of paragraphs repeated on the page (the first copy is kept).
@@ -132,7 +139,7 @@ def mark_paragraphs(texts: list[str], title: str | None = None) -> list[Paragrap
             marked.append(Paragraph(text, ERROR_TEXT, "error_page_text"))
         elif index >= furniture:
             marked.append(Paragraph(text, BOILERPLATE, "page_furniture"))
-        elif index == first_body and keys[index] == title_key:
+        elif index == first_body and title_key and title_key in (keys[index], _story_key(text)):
             marked.append(Paragraph(text, REPEATED, "repeat_of_title"))
         elif index in repeated:
             exact = keys.index(keys[index]) < index

@@ -19,6 +19,7 @@ from tasks.structured import Structured
 _MAX_HEADLINE_WORDS = 40
 # A separator between a title and the site's name: "Story | Site", "Story - Site", "Site » Story"
 _SEPARATOR = re.compile(r"\s+[|\-–—:·•»~/]\s+|\s*[|·•»]\s*")
+_BAR = re.compile(r"\s+[|¦]\s+")
 _SEPARATOR_KEPT = re.compile(f"({_SEPARATOR.pattern})")
 # Where a `<title>` may be cut into the site's name and the page's title, when one part is the
 # page's own title word for word: the separators, and a colon ("Site: Story").
@@ -73,8 +74,16 @@ def visible_text(element: HtmlElement) -> str:
 
 
 def _agreement(first: str, second: str) -> float:
+    """Share of the shorter title's words the two have in common; none when they share a
+    single word and both have more ("So many models!" and "Small adventures with small
+    language models" share one by chance)."""
     a, b = _words(first), _words(second)
-    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+    if not a or not b:
+        return 0.0
+    shared = len(a & b)
+    if shared < 2 and min(len(a), len(b)) > 2:
+        return 0.0
+    return shared / min(len(a), len(b))
 
 
 def without_site_name(title: str, site_words: set[str]) -> str:
@@ -106,6 +115,14 @@ def trim_site_name(text: str, site_words: set[str]) -> str:
     while len(parts) > 2 and names_the_site(parts[0]):
         parts = parts[2:]
     return "".join(parts).strip()
+
+
+def story_segment(heading: str) -> str:
+    """The longest of a heading's segments between vertical bars: a bar in a visible headline
+    stands before (or after) a section, a tagline or a site's name ("Story | Opinion", "Story |
+    Top 19 Companies"), not inside the story's own words, as a dash or a colon may."""
+    segments = [s.strip() for s in _BAR.split(heading) if s.strip()]
+    return max(segments, key=lambda s: len(s.split())) if len(segments) > 1 else heading
 
 
 def _site_segments(page_title: str, structured: Structured, site_words: set[str]) -> set[str]:
@@ -165,7 +182,7 @@ def choose_headline(
             (max(_agreement(h, m) for m in metadata), -i, h) for i, h in enumerate(headings)
         )
         if agreement >= _AGREEMENT:
-            return trim_site_name(heading, site_words)
+            return story_segment(trim_site_name(heading, site_words))
     if metadata:
         titles = [without_site_name(text, site_words) for text in metadata]
         return _longest_reading(titles[0], titles[1:])

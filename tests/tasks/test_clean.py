@@ -61,6 +61,11 @@ def test_a_run_captured_again_is_repeated_however_far_away():
 def test_first_paragraph_repeating_the_title_is_dropped():
     marked = mark_paragraphs(["Big News Today", *PROSE], title="Big news today!")
     assert statuses(marked)[0] == (REPEATED, "repeat_of_title")
+    # the whole heading, of which the headline kept the part beside a kicker
+    kicker = "Milan Design Week 2018 | A light installation for Flos"
+    marked = mark_paragraphs([kicker, *PROSE], title="A light installation for Flos")
+    assert statuses(marked)[0] == (REPEATED, "repeat_of_title")
+    assert statuses(mark_paragraphs(PROSE, title="!"))[0] == (KEPT, None)
 
 
 def test_trailing_furniture_is_boilerplate():

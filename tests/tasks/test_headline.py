@@ -116,3 +116,23 @@ def test_an_h1_that_spells_the_host_is_the_site_s_name():
     <body><h1>Playful Tones</h1><p>Text</p></body></html>"""
     url = "https://playfultones.com/blog/ui"
     assert headline(page, url=url) == "Reflections on building a UI pipeline"
+
+
+def test_an_h1_sharing_one_word_with_the_metadata_does_not_agree_with_it():
+    # A blog's post holds an <h1> for each section; one shares "models" with the title.
+    page = """<html><head><title>Small adventures with small language models | Data Blog</title>
+    </head><body><h1>Data Blog</h1><h1>So many models!</h1><h1>The code</h1></body></html>"""
+    assert headline(page, "Data Blog") == "Small adventures with small language models"
+    # a heading of two words shares one by right: a documentation page's "Crate tokio"
+    crate = """<html><head><title>tokio - Rust</title></head>
+    <body><h1>Crate tokio</h1></body></html>"""
+    assert headline(crate, "Rust") == "Crate tokio"
+
+
+def test_a_section_or_tagline_after_a_vertical_bar_in_the_h1_goes():
+    page = """<html><head><title>How meditation rewires brains | Opinion | The Daily</title>
+    </head><body><h1>How meditation rewires brains | Opinion</h1></body></html>"""
+    assert headline(page, "The Daily") == "How meditation rewires brains"
+    topic_first = """<html><head><title>Budget 2025 | What the new tax slabs mean for you</title>
+    </head><body><h1>Budget 2025 | What the new tax slabs mean for you</h1></body></html>"""
+    assert headline(topic_first) == "What the new tax slabs mean for you"
