@@ -7,8 +7,9 @@ Every exception a page can cause becomes a `failed` result with a reason code.
 import contextlib
 import itertools
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import py3langid
 import trafilatura
@@ -22,7 +23,7 @@ from trafilatura.utils import HTML_PARSER as TRAFILATURA_PARSER
 from tasks.byline import byline_author, clean_authors
 from tasks.clean import KEPT, Paragraph, body_of, mark_paragraphs, page_verdict
 from tasks.config import DedupConfig, ExtractConfig
-from tasks.decode import DecodeError, charset_from_content_type, decode_html
+from tasks.decode import DecodeError, charset_from_content_type, decode_html, repair_mojibake
 from tasks.headline import choose_headline, plausible_site_name
 from tasks.ids import count_words, normalise_text, paragraph_key, site_of, text_hash
 from tasks.minhash import article_scheme, paragraph_scheme, sketch_paragraphs
@@ -36,6 +37,9 @@ STORED_PARAGRAPHS = ("article", "error_page")  # pages whose paragraphs are kept
 # is as stable as on the whole body, and the cost grows with the length.
 _LANGUAGE_SAMPLE = 600
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+# A year and month as a path's segments (/2025/12/), which a CMS writes when the story is
+# first published.
+_URL_MONTH = re.compile(r"/((?:19|20)\d\d)/(0[1-9]|1[0-2])(?:/|$)")
 # The recall-mode rescue (`recall_rescue`), measured on both development sets
 # (bench/README.md). A sentence beside the body's own shares an ancestor at most three levels
 # up with one of them (a <p> and its <ul>, under one <div>).
@@ -105,13 +109,7 @@ def page_metadata(
         found = metadata.extract_meta_json(tree, found)
     found.title = found.title or metadata.extract_title(tree)
     found.url = found.url or metadata.extract_url(tree, url)
-    found.date = find_date(
-        tree,
-        url=found.url,
-        extensive_search=True,
-        original_date=True,
-        max_date=fetched_at.date().isoformat(),
-    )
+    found.date = publication_date(tree, found.url or url, fetched_at)
     found.sitename = found.sitename or metadata.extract_sitename(tree)
     if found.sitename and not plausible_site_name(found.sitename, found.title):
         found.sitename = None  # the page's title or a sentence in a site-name field
@@ -139,6 +137,10 @@ def page_metadata(
         or byline_author(tree, url)
         or clean_authors(structured.written_by, found.sitename)
     )
+    # before trafilatura's trimming, which drops the control characters mojibake may hold
+    for field in ("title", "author", "sitename", "description"):
+        if value := getattr(found, field):
+            setattr(found, field, repair_mojibake(value))
     found.clean_and_trim()
     return found
 
@@ -243,6 +245,37 @@ def extract_body(tree: HtmlElement, url: str, config: ExtractConfig) -> Document
     return document
 
 
+def publication_date(tree: HtmlElement, url: str, fetched_at: datetime) -> str | None:
+    """htmldate's publication date (the original one, not an update; none after
+    `fetched_at`), within the month the URL's path names when it names one.
+
+    htmldate reads a date from the URL only when it has a day; without one, its extensive
+    search may take the oldest date anywhere on the page, such as a blog's archive menu
+    (January 2014 for a post under /2025/12/). A URL's month outranks such guesses, so a date
+    outside it is searched again within it, and failing that, the month's first day is kept.
+    """
+    latest = fetched_at.date()
+    date = find_date(
+        tree, url=url, extensive_search=True, original_date=True, max_date=latest.isoformat()
+    )
+    month = _URL_MONTH.search(urlsplit(url).path)
+    if month is None or (date or "").startswith(f"{month[1]}-{month[2]}"):
+        return date
+    first = datetime(int(month[1]), int(month[2]), 1).date()
+    if first > latest:
+        return date
+    last = min(latest, (first + timedelta(days=31)).replace(day=1) - timedelta(days=1))
+    within = find_date(
+        tree,
+        url=url,
+        extensive_search=True,
+        original_date=True,
+        min_date=first.isoformat(),
+        max_date=last.isoformat(),
+    )
+    return within or first.isoformat()
+
+
 def published_at(date: str | None, fetched_at: datetime) -> datetime | None:
     """Parse trafilatura's date; a date after the capture is impossible and dropped."""
     match = _DATE.match(date or "")
@@ -286,9 +319,12 @@ def _html_result(page: dict[str, Any], config: ExtractConfig) -> dict[str, Any]:
     if document is None:
         _, text, _ = trafilatura.baseline(tree)
         return _verdict(
-            page, config, mark_paragraphs(text.split("\n"), found.title), {"title": found.title}
+            page,
+            config,
+            mark_paragraphs(repair_mojibake(text).split("\n"), found.title),
+            {"title": found.title},
         )
-    lines = (document.text or "").split("\n")
+    lines = repair_mojibake(document.text or "").split("\n")
     # The page type is read from the body of trafilatura's own mode, which the model was fitted
     # on: recall mode's longer body would make some listings read as articles. The URL's shape
     # is read from the address the page gives itself (canonical link, og:url) when it gives
@@ -296,7 +332,7 @@ def _html_result(page: dict[str, Any], config: ExtractConfig) -> dict[str, Any]:
     # canonical one has the story's slug and date.
     signal_lines = lines  # the same body, unless the rescue replaced one
     if rescued is not None and extracted is not None:
-        signal_lines = (extracted.text or "").split("\n")
+        signal_lines = repair_mojibake(extracted.text or "").split("\n")
     kind = classify_page(page_signals(tree, structured, found.url or page["url"], signal_lines))
     fields = {
         "page_type": kind.kind,
@@ -316,7 +352,7 @@ def _text_result(page: dict[str, Any], config: ExtractConfig) -> dict[str, Any]:
         text, _ = decode_html(page["payload"])
     except DecodeError:
         return failed("decode_error")
-    title, paragraphs = parse_text_capture(text, page.get("title"))
+    title, paragraphs = parse_text_capture(repair_mojibake(text), page.get("title"))
     return _verdict(page, config, paragraphs, {"title": title})
 
 

@@ -68,3 +68,11 @@ def recall_pages() -> dict[str, tuple[bytes, dict]]:
     modes differ: a bulleted article, an article balanced mode finds nothing of, and a shop
     page where recall mode adds a feature list."""
     return labelled_pages(FIXTURES / "recall")
+
+
+@pytest.fixture(scope="session")
+def metadata_pages() -> dict[str, tuple[bytes, dict]]:
+    """Three wcxb-dev pages of tests/fixtures/metadata: a blog post whose archive menu holds
+    older dates than its own, and two pages written with mojibake (in the headline, in the
+    body)."""
+    return labelled_pages(FIXTURES / "metadata")

@@ -1,6 +1,6 @@
 import pytest
 
-from tasks.decode import DecodeError, charset_from_content_type, decode_html
+from tasks.decode import DecodeError, charset_from_content_type, decode_html, repair_mojibake
 
 RUSSIAN = "<html><body><p>Пожарная безопасность и защита объектов</p></body></html>"
 CHINESE = "<html><body><p>这是一个关于中国新闻的测试页面，内容是中文。</p></body></html>"
@@ -49,3 +49,30 @@ def test_stray_nuls_are_dropped_and_utf16_without_a_mark_is_read():
     assert decode_html(page.encode("utf-16-be")) == (page, "utf-16-be")
     with pytest.raises(DecodeError):
         decode_html(bytes(range(256)) * 16)  # binary: control bytes throughout
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("it\u00e2\u20ac\u2122s", "it\u2019s"),  # UTF-8 read as Windows-1252
+        ("the caf\u00c3\u00a9 opens", "the caf\u00e9 opens"),
+        ("Investor\u00e2\x80\x99s", "Investor\u2019s"),  # read as Latin-1: C1 controls
+        ("\u00d0\u009f\u00d1\u0080\u00d0\u00b8\u00d0\u00b2\u00d0\u00b5\u00d1\u0082", "Привет"),
+        ("1.\u00c2 Myth", "1.\u00a0Myth"),  # a no-break space that became a space
+    ],
+)
+def test_mojibake_is_repaired(written, meant):
+    assert repair_mojibake(written) == meant
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ELES N\u00c3O S\u00c3O AQUI",  # Portuguese capitals
+        "na\u00efve caf\u00e9 \u00abn\u00e9e\u00bb",
+        "Rom\u00e2n\u0103: \u00e2 \u0219i \u00ee, \u00e2\u00ee",
+        "Ti\u1ebfng Vi\u1ec7t \u201cquoted\u201d \uff08\u5168\u89d2\uff09",
+    ],
+)
+def test_text_without_mojibake_is_left_as_written(text):
+    assert repair_mojibake(text) == text

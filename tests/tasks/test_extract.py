@@ -3,6 +3,7 @@ from datetime import UTC, datetime
 import psutil
 import pytest
 import trafilatura
+from htmldate import find_date
 from lxml.html import HtmlElementClassLookup
 
 from bench.metric import body_scores, word_f1
@@ -16,6 +17,7 @@ from tasks.extract import (
     missed_sentence_words,
     page_metadata,
     process_page,
+    publication_date,
     published_at,
     recall_rescue,
     use_fast_element_lookup,
@@ -240,3 +242,47 @@ def test_recall_mode_is_not_kept_when_what_it_adds_is_no_prose(recall_pages):
     assert balanced is not None and missed_sentence_words(tree, balanced.text) >= 30
     assert len(recalled.text.split()) > 1.5 * len(balanced.text.split())
     assert recall_rescue(tree, truth["url"], ExtractConfig(), balanced) is None
+
+
+def _metadata_page(metadata_pages, key: str) -> tuple[dict, dict]:
+    html, truth = metadata_pages[key]
+    page_record = page(html, url=truth["url"], fetched_at=datetime(2026, 4, 1, tzinfo=UTC))
+    return extract_page(page_record, ExtractConfig()), truth
+
+
+def test_the_month_in_the_url_outranks_older_dates_elsewhere_on_the_page(metadata_pages):
+    # A post under /archive/2025/12/ whose sidebar lists the blog's archive since 2014:
+    # htmldate's extensive search alone takes 2014-01-01.
+    html, truth = metadata_pages["0398"]
+    tree = trafilatura.load_html(html)
+    found = find_date(
+        tree, url=truth["url"], extensive_search=True, original_date=True, max_date="2026-04-01"
+    )
+    assert found == "2014-01-01"
+    result, _ = _metadata_page(metadata_pages, "0398")
+    assert truth["publish_date"] == "2025-12-20"
+    assert result["published_at"] == datetime(2025, 12, 20, tzinfo=UTC)
+
+
+def test_a_date_the_url_names_no_day_of_falls_back_to_the_first_of_its_month():
+    tree = trafilatura.load_html(
+        "<html><body><ul><li>March 3, 2014</li></ul><p>No date of its own.</p></body></html>"
+    )
+    url = "https://blog.example/2025/12/a-post"
+    assert publication_date(tree, url, datetime(2026, 4, 1, tzinfo=UTC)) == "2025-12-01"
+    # a month after the capture is no evidence: the page's own date stands
+    assert publication_date(tree, url, datetime(2025, 6, 1, tzinfo=UTC)) == "2014-03-03"
+    assert publication_date(tree, "https://blog.example/a-post", NOW) == "2014-03-03"
+
+
+def test_mojibake_in_the_headline_and_the_body_is_repaired(metadata_pages):
+    # Pages whose UTF-8 was decoded as Windows-1252 before they were written: "Investorâ€™s".
+    headline, truth = _metadata_page(metadata_pages, "4656")
+    assert (
+        headline["title"]
+        == truth["title"]
+        == "A DIY Investor’s Guide to Retirement Calculators in 2025"
+    )
+    body, truth = _metadata_page(metadata_pages, "2362")
+    assert "â€" not in body["body"] and "isn’t just" in body["body"]
+    assert word_f1(truth["main_content"], body["body"]) > 0.99
