@@ -91,6 +91,16 @@ def _body(
     return document if isinstance(document, Document) else None
 
 
+def _site_in_title(tree: HtmlElement) -> str | None:
+    """trafilatura's site name from the `<title>`: the part beside the separator that holds a
+    full stop ("Story | Example.com"), unless it is the longer part, which is then the page's
+    own title ("Planting vs. Weeding • Gardenary") and would hide the headline as the site's."""
+    _, *parts = metadata.examine_title_element(tree)
+    name = metadata.extract_sitename(tree)
+    others = [len(part.split()) for part in parts if part and part != name]
+    return None if name and others and len(name.split()) > max(others) else name
+
+
 def page_metadata(
     tree: HtmlElement, url: str, fetched_at: datetime, structured: Structured | None = None
 ) -> Document:
@@ -110,7 +120,7 @@ def page_metadata(
     found.title = found.title or metadata.extract_title(tree)
     found.url = found.url or metadata.extract_url(tree, url)
     found.date = publication_date(tree, found.url or url, fetched_at)
-    found.sitename = found.sitename or metadata.extract_sitename(tree)
+    found.sitename = found.sitename or _site_in_title(tree)
     if found.sitename and not plausible_site_name(found.sitename, found.title):
         found.sitename = None  # the page's title or a sentence in a site-name field
     if found.sitename:

@@ -177,12 +177,17 @@ def choose_headline(
     ]
     titled = [*structured.strings("headline"), structured.open_graph.get("og:title"), page_title]
     metadata = [text for raw in titled if (text := _clean(raw)) and not names_only_the_site(text)]
-    if headings and metadata:
-        agreement, _, heading = max(
-            (max(_agreement(h, m) for m in metadata), -i, h) for i, h in enumerate(headings)
-        )
-        if agreement >= _AGREEMENT:
-            return story_segment(trim_site_name(heading, site_words))
+    # Of the headings that agree with a metadata title, the one sharing the most words with
+    # it: a section's one-word heading ("Reviews") agrees wholly with a title holding its word.
+    agreeing = [
+        (len(_words(h) & _words(m)), -i, h)
+        for i, h in enumerate(headings)
+        for m in metadata
+        if _agreement(h, m) >= _AGREEMENT
+    ]
+    if agreeing:
+        _, _, heading = max(agreeing)
+        return story_segment(trim_site_name(heading, site_words))
     if metadata:
         titles = [without_site_name(text, site_words) for text in metadata]
         return _longest_reading(titles[0], titles[1:])

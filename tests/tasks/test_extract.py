@@ -5,6 +5,7 @@ import pytest
 import trafilatura
 from htmldate import find_date
 from lxml.html import HtmlElementClassLookup
+from trafilatura.settings import Document
 
 from bench.metric import body_scores, word_f1
 from tasks import pool
@@ -286,3 +287,18 @@ def test_mojibake_in_the_headline_and_the_body_is_repaired(metadata_pages):
     body, truth = _metadata_page(metadata_pages, "2362")
     assert "â€" not in body["body"] and "isn’t just" in body["body"]
     assert word_f1(truth["main_content"], body["body"]) > 0.99
+
+
+def test_a_title_part_with_a_full_stop_is_no_site_name_when_it_is_the_longer_part():
+    # trafilatura takes the <title> part holding a full stop as the site's name: here the
+    # story's own ("vs."), which then hid the agreeing <h1> as the site's name.
+    def found(title: str) -> Document:
+        page = (
+            f"<html><head><title>{title}</title></head><body><h1>Planting vs. Weeding</h1>"
+            "<h1>Planting vs Traditional Planting</h1></body></html>"
+        )
+        return page_metadata(trafilatura.load_html(page), "https://garden.example/a", NOW)
+
+    story = found("Planting vs. Weeding • Gardenary")
+    assert story.sitename == "garden.example" and story.title == "Planting vs. Weeding"
+    assert found("Best High School Tutors in 2025 | Bold.org").sitename == "Bold.org"

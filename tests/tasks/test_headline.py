@@ -136,3 +136,11 @@ def test_a_section_or_tagline_after_a_vertical_bar_in_the_h1_goes():
     topic_first = """<html><head><title>Budget 2025 | What the new tax slabs mean for you</title>
     </head><body><h1>Budget 2025 | What the new tax slabs mean for you</h1></body></html>"""
     assert headline(topic_first) == "What the new tax slabs mean for you"
+
+
+def test_of_the_agreeing_h1s_the_one_sharing_most_words_with_the_title_wins():
+    # A diet story's section headings end with "Reviews", which the <title> also holds.
+    page = """<html><head><title>Atkins diet (14 days): lose up to 10 kg. Reviews</title></head>
+    <body><h1>Atkins diet: lose up to 10 kilograms in 14 days</h1><h1>Second phase</h1>
+    <h1>Reviews</h1></body></html>"""
+    assert headline(page) == "Atkins diet: lose up to 10 kilograms in 14 days"
