@@ -257,7 +257,7 @@ def extract_body(tree: HtmlElement, url: str, config: ExtractConfig) -> Document
 
 def publication_date(tree: HtmlElement, url: str, fetched_at: datetime) -> str | None:
     """htmldate's publication date (the original one, not an update; none after
-    `fetched_at`), within the month the URL's path names when it names one.
+    `fetched_at`), within the month a web address's path names when it names one.
 
     htmldate reads a date from the URL only when it has a day; without one, its extensive
     search may take the oldest date anywhere on the page, such as a blog's archive menu
@@ -268,7 +268,9 @@ def publication_date(tree: HtmlElement, url: str, fetched_at: datetime) -> str |
     date = find_date(
         tree, url=url, extensive_search=True, original_date=True, max_date=latest.isoformat()
     )
-    month = _URL_MONTH.search(urlsplit(url).path)
+    address = urlsplit(url)
+    # a local file's folders (archive/2024/03/) date the capture, not the story
+    month = _URL_MONTH.search(address.path) if address.scheme in ("http", "https") else None
     if month is None or (date or "").startswith(f"{month[1]}-{month[2]}"):
         return date
     first = datetime(int(month[1]), int(month[2]), 1).date()

@@ -274,6 +274,8 @@ def test_a_date_the_url_names_no_day_of_falls_back_to_the_first_of_its_month():
     # a month after the capture is no evidence: the page's own date stands
     assert publication_date(tree, url, datetime(2025, 6, 1, tzinfo=UTC)) == "2014-03-03"
     assert publication_date(tree, "https://blog.example/a-post", NOW) == "2014-03-03"
+    # a saved page's folders name the month it was saved in, not its own
+    assert publication_date(tree, "file:///archive/2025/12/a-post.html", NOW) == "2014-03-03"
 
 
 def test_mojibake_in_the_headline_and_the_body_is_repaired(metadata_pages):
