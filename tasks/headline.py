@@ -2,8 +2,9 @@
 
 `<title>` carries the site's name ("Story | Site"), `og:title` and JSON-LD `headline` are
 often the SEO title, and a page may hold several `<h1>` (the logo, a menu, the story). The
-headline a reader sees is the `<h1>` whose words the metadata titles share; when none does, the
-metadata's title without the site's name; a lone `<h1>` last. Pure functions.
+headline a reader sees is the `<h1>` whose words the metadata titles share (of several, the one
+sharing the most); when none does, the metadata's title without the site's name; a lone `<h1>`
+last. Pure functions.
 """
 
 import html
@@ -75,8 +76,8 @@ def visible_text(element: HtmlElement) -> str:
 
 def _agreement(first: str, second: str) -> float:
     """Share of the shorter title's words the two have in common; none when they share a
-    single word and both have more ("So many models!" and "Small adventures with small
-    language models" share one by chance)."""
+    single word and both have three or more ("So many models!" and "Small adventures with
+    small language models" share one by chance)."""
     a, b = _words(first), _words(second)
     if not a or not b:
         return 0.0
