@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
-from tasks.ids import normalise_text
+from tasks.ids import count_words, normalise_text
 from tasks.structured import Structured
 
 _MAX_HEADLINE_WORDS = 40
@@ -93,7 +93,7 @@ def without_site_name(title: str, site_words: set[str]) -> str:
     if len(segments) <= 1:
         return title.strip()
     kept = [s for s in segments if not _words(s) <= site_words | {"the"}] or segments[:1]
-    return max(kept, key=lambda s: len(s.split()))
+    return max(kept, key=count_words)
 
 
 def plausible_site_name(name: str, title: str | None) -> bool:
@@ -123,7 +123,7 @@ def story_segment(heading: str) -> str:
     stands before (or after) a section, a tagline or a site's name ("Story | Opinion", "Story |
     Top 19 Companies"), not inside the story's own words, as a dash or a colon may."""
     segments = [s.strip() for s in _BAR.split(heading) if s.strip()]
-    return max(segments, key=lambda s: len(s.split())) if len(segments) > 1 else heading
+    return max(segments, key=count_words) if len(segments) > 1 else heading
 
 
 def _site_segments(page_title: str, structured: Structured, site_words: set[str]) -> set[str]:

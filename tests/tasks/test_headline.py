@@ -3,6 +3,7 @@ from lxml.html import fromstring
 from tasks.headline import (
     choose_headline,
     plausible_site_name,
+    story_segment,
     trim_site_name,
     visible_text,
     without_site_name,
@@ -144,3 +145,9 @@ def test_of_the_agreeing_h1s_the_one_sharing_most_words_with_the_title_wins():
     <body><h1>Atkins diet: lose up to 10 kilograms in 14 days</h1><h1>Second phase</h1>
     <h1>Reviews</h1></body></html>"""
     assert headline(page) == "Atkins diet: lose up to 10 kilograms in 14 days"
+
+
+def test_the_longest_part_counts_the_words_of_scripts_without_spaces():
+    # "Xinhua | Xi meets the US president": a space-split count makes both parts one word
+    assert story_segment("新华网 | 习近平会见美国总统") == "习近平会见美国总统"
+    assert without_site_name("新华网 - 习近平会见美国总统", set()) == "习近平会见美国总统"
