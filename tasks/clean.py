@@ -117,7 +117,7 @@ def repeated_runs(keys: list[str]) -> set[int]:
 def _story_key(line: str) -> str:
     """The key of a line's headline part: the whole heading may open the body ("Kicker |
     Story") where the headline kept only its longest part (tasks/headline.py)."""
-    return normalise_text(story_segment(line)) if "|" in line or "¦" in line else ""
+    return normalise_text(story_segment(line))
 
 
 def mark_paragraphs(texts: list[str], title: str | None = None) -> list[Paragraph]:

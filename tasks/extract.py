@@ -177,7 +177,7 @@ def page_sentences(tree: HtmlElement) -> list[tuple[HtmlElement, str, int]]:
         if element.tag == "li" and element.find(".//p") is not None:
             continue  # its paragraphs count on their own
         words = count_words(text)
-        if words >= _SENTENCE_WORDS:
+        if _is_sentence(text, words):
             sentences.append((element, " ".join(text.split()), words))
     return sentences
 
