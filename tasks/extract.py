@@ -7,7 +7,7 @@ Every exception a page can cause becomes a `failed` result with a reason code.
 import contextlib
 import itertools
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -40,6 +40,15 @@ _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 # A year and month as a path's segments (/2025/12/), which a CMS writes when the story is
 # first published.
 _URL_MONTH = re.compile(r"/((?:19|20)\d\d)/(0[1-9]|1[0-2])(?:/|$)")
+# A full date in a path (/2025/12/18/, /2025-12-18-slug, /slug-2025-12-18/): the publisher's
+# own calendar day, which htmldate reads first, as before.
+_URL_DAY = re.compile(
+    r"[/_-]((?:19|20)\d\d)([/_-])(0?[1-9]|1[0-2])\2(0?[1-9]|[12]\d|3[01])(?:\D|$)"
+)
+# A declared date as the standards write it: ISO 8601's day, then a time or nothing.
+_ISO_DAY = re.compile(r"((?:1[89]|20)\d\d)-(\d\d)-(\d\d)(?:$|[T ])")
+# The objects whose datePublished is the story's or the thread's own, before a WebPage's.
+_DATED_TYPES = ARTICLE_TYPES | {"DiscussionForumPosting", "Question"}
 # The recall-mode rescue (`recall_rescue`), measured on both development sets
 # (bench/README.md). A sentence beside the body's own shares an ancestor at most three levels
 # up with one of them (a <p> and its <ul>, under one <div>).
@@ -119,7 +128,8 @@ def page_metadata(
         found = metadata.extract_meta_json(tree, found)
     found.title = found.title or metadata.extract_title(tree)
     found.url = found.url or metadata.extract_url(tree, url)
-    found.date = publication_date(tree, found.url or url, fetched_at)
+    structured = structured or read_structured(tree)
+    found.date = publication_date(tree, found.url or url, fetched_at, structured)
     found.sitename = found.sitename or _site_in_title(tree)
     if found.sitename and not plausible_site_name(found.sitename, found.title):
         found.sitename = None  # the page's title or a sentence in a site-name field
@@ -129,7 +139,6 @@ def page_metadata(
             found.sitename = found.sitename.title()
     elif found.url and (host := metadata.META_URL.match(found.url)):
         found.sitename = host[1]
-    structured = structured or read_structured(tree)
     found.title = choose_headline(tree, structured, found.sitename, url) or found.title
     # The article's own JSON-LD credit, where it gives one, then scholarly citation tags (one
     # person a tag: trafilatura splits "Roy, Aniruddha" in two and keeps only the first of
@@ -255,27 +264,50 @@ def extract_body(tree: HtmlElement, url: str, config: ExtractConfig) -> Document
     return document
 
 
-def publication_date(tree: HtmlElement, url: str, fetched_at: datetime) -> str | None:
-    """htmldate's publication date (the original one, not an update; none after
-    `fetched_at`), within the month a web address's path names when it names one.
+def declared_day(structured: Structured, latest: date) -> str | None:
+    """The first publication day the page declares in a standard form (JSON-LD
+    `datePublished`, the story's own before its WebPage's, then publication meta tags; ISO
+    8601), none after `latest`; the day as written, whatever the time zone."""
+    for value in structured.published(_DATED_TYPES):
+        if match := _ISO_DAY.match(value.strip()):
+            with contextlib.suppress(ValueError):
+                day = date(*map(int, match.groups()))
+                if day <= latest:
+                    return day.isoformat()
+    return None
 
+
+def publication_date(
+    tree: HtmlElement, url: str, fetched_at: datetime, structured: Structured | None = None
+) -> str | None:
+    """The original publication day (not an update; none after `fetched_at`): a web
+    address's full date, else the day the page declares (`declared_day`), else htmldate's
+    search; within the month a web address's path names when it names one.
+
+    htmldate takes an update's meta tag before the JSON-LD `datePublished`, cannot read a
+    timestamp with milliseconds ("2025-12-08T22:31:00.000Z"), and on forum threads takes a
+    reply's date: the page's own declaration comes first (bench/README.md, twentieth session).
     htmldate reads a date from the URL only when it has a day; without one, its extensive
     search may take the oldest date anywhere on the page, such as a blog's archive menu
     (January 2014 for a post under /2025/12/). A URL's month outranks such guesses, so a date
     outside it is searched again within it, and failing that, the month's first day is kept.
     """
     latest = fetched_at.date()
-    date = find_date(
-        tree, url=url, extensive_search=True, original_date=True, max_date=latest.isoformat()
-    )
     address = urlsplit(url)
     # a local file's folders (archive/2024/03/) date the capture, not the story
-    month = _URL_MONTH.search(address.path) if address.scheme in ("http", "https") else None
-    if month is None or (date or "").startswith(f"{month[1]}-{month[2]}"):
-        return date
+    web = address.scheme in ("http", "https")
+    declared = None
+    if not (web and _URL_DAY.search(address.path)):
+        declared = declared_day(structured or read_structured(tree), latest)
+    day = declared or find_date(
+        tree, url=url, extensive_search=True, original_date=True, max_date=latest.isoformat()
+    )
+    month = _URL_MONTH.search(address.path) if web else None
+    if month is None or (day or "").startswith(f"{month[1]}-{month[2]}"):
+        return day
     first = datetime(int(month[1]), int(month[2]), 1).date()
     if first > latest:
-        return date
+        return day
     last = min(latest, (first + timedelta(days=31)).replace(day=1) - timedelta(days=1))
     within = find_date(
         tree,

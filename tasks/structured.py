@@ -14,6 +14,33 @@ from lxml.html import HtmlElement
 _MAX_DEPTH = 8  # nested objects followed: @graph, mainEntity, itemListElement and the like
 _MAX_BLOCK_CHARS = 2_000_000
 _SCHOLARLY_AUTHOR_TAGS = frozenset(["citation_author", "citation_authors"])
+# Meta tags (by property, name or itemprop) that name the first publication and nothing else:
+# not "date" or "dc.date", which sites fill with the day of the page view or of an update.
+_PUBLISHED_TAGS = frozenset(
+    [
+        "article:published_time",
+        "article:published",
+        "og:article:published_time",
+        "og:published_time",
+        "datepublished",
+        "date_published",
+        "published_time",
+        "published_date",
+        "published-date",
+        "publish_date",
+        "publish-date",
+        "publishdate",
+        "publication_date",
+        "pubdate",
+        "dc.date.issued",
+        "dcterms.issued",
+        "citation_publication_date",
+        "parsely-pub-date",
+        "sailthru.date",
+        "article.published",
+        "originalpublicationdate",
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -30,6 +57,8 @@ class Structured:
     # and twitter:data tags that WordPress SEO plugins write.
     scholarly_authors: tuple[str, ...] = ()
     written_by: str | None = None
+    # The values of the meta tags that name the first publication (_PUBLISHED_TAGS), in order.
+    published_tags: tuple[str, ...] = ()
 
     def types(self) -> set[str]:
         """Every schema.org @type the page declares, at any depth."""
@@ -54,6 +83,17 @@ class Structured:
     def article_authors(self, article_types: frozenset[str]) -> list[str]:
         """The author names of the first object of one of `article_types` that names any."""
         return next((names for names in self.article_credits(article_types) if names), [])
+
+    def published(self, first_types: frozenset[str]) -> Iterator[str]:
+        """The publication dates the page declares, most trusted first: the JSON-LD
+        `datePublished` of objects of `first_types` (the article or thread), of any other
+        object (its WebPage), then the publication meta tags. Strings as written."""
+        first = [item for item in self.objects if _types_of(item) & first_types]
+        others = [item for item in self.objects if not _types_of(item) & first_types]
+        for item in first + others:
+            if isinstance(value := item.get("datePublished"), str):
+                yield value
+        yield from self.published_tags
 
     def strings(self, key: str) -> list[str]:
         """The string values of `key` in every object, in document order."""
@@ -95,10 +135,14 @@ def read_structured(tree: HtmlElement) -> Structured:
     open_graph: dict[str, str] = {}
     scholarly: list[str] = []
     twitter: dict[str, str] = {}
+    published: list[str] = []
     for meta in tree.iter("meta"):
         content = (meta.get("content") or "").strip()
         if not content:
             continue
+        tag = meta.get("property") or meta.get("name") or meta.get("itemprop") or ""
+        if tag.lower() in _PUBLISHED_TAGS:
+            published.append(content)
         if (name := meta.get("property", "").lower()).startswith("og:"):
             open_graph.setdefault(name, content)
         elif (name := meta.get("name", "").lower()) in _SCHOLARLY_AUTHOR_TAGS:
@@ -118,7 +162,9 @@ def read_structured(tree: HtmlElement) -> Structured:
         for element in [tree, *tree.iterfind(".//*[@itemtype]")]  # the root too: <html itemtype>
         for kind in element.get("itemtype", "").split()
     )
-    return Structured(objects, open_graph, microdata, tuple(scholarly), written_by)
+    return Structured(
+        objects, open_graph, microdata, tuple(scholarly), written_by, tuple(published)
+    )
 
 
 def _first_name_first(name: str) -> str:

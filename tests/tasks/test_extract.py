@@ -1,10 +1,10 @@
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import psutil
 import pytest
 import trafilatura
 from htmldate import find_date
-from lxml.html import HtmlElementClassLookup
+from lxml.html import HtmlElement, HtmlElementClassLookup
 from trafilatura.settings import Document
 
 from bench.metric import body_scores, word_f1
@@ -13,6 +13,7 @@ from tasks.byline import byline_author, clean_authors
 from tasks.config import DedupConfig, ExtractConfig
 from tasks.extract import (
     TRAFILATURA_PARSER,
+    declared_day,
     extract_body,
     extract_page,
     missed_sentence_words,
@@ -73,8 +74,13 @@ def test_page_metadata_agrees_with_trafilatura_extract_metadata(benchmark):
         tree = trafilatura.load_html(html)
         ours = page_metadata(tree, truth["url"], NOW)
         theirs = trafilatura.extract_metadata(tree, truth["url"], date_config=dates)
-        assert [getattr(ours, f) for f in fields] == [getattr(theirs, f) for f in fields]
         structured = read_structured(tree)
+        # A standard publication date the page declares comes before htmldate's search
+        # (test_a_declared_publication_date_comes_before_htmldates_search).
+        # A full date in the URL still comes first, as in htmldate.
+        if (declared := declared_day(structured, NOW.date())) and ours.date == declared:
+            theirs.date = declared
+        assert [getattr(ours, f) for f in fields] == [getattr(theirs, f) for f in fields]
         if structured.article_authors(ARTICLE_TYPES):
             continue
         # Scholarly citation tags come before trafilatura's author; where neither names anyone,
@@ -276,6 +282,54 @@ def test_a_date_the_url_names_no_day_of_falls_back_to_the_first_of_its_month():
     assert publication_date(tree, "https://blog.example/a-post", NOW) == "2014-03-03"
     # a saved page's folders name the month it was saved in, not its own
     assert publication_date(tree, "file:///archive/2025/12/a-post.html", NOW) == "2014-03-03"
+
+
+def test_a_declared_publication_date_comes_before_htmldates_search(metadata_pages):
+    # A forum thread whose JSON-LD DiscussionForumPosting gives the day it was opened, where
+    # htmldate takes a reply's; and a page whose article:published_time carries milliseconds,
+    # which htmldate cannot read, so it takes the article:modified_time beside it.
+    for key, htmldates in (("0548", "2026-02-26"), ("4825", "2025-12-31")):
+        html, truth = metadata_pages[key]
+        tree = trafilatura.load_html(html)
+        assert (
+            find_date(tree, url=truth["url"], original_date=True, extensive_search=True)
+            == htmldates
+        )
+        result, _ = _metadata_page(metadata_pages, key)
+        expected = datetime.fromisoformat(truth["publish_date"]).replace(tzinfo=UTC)
+        assert result["published_at"] == expected
+
+
+def _dated_page(head: str) -> HtmlElement:
+    return trafilatura.load_html(
+        f"<html><head>{head}</head><body><p>Updated on May 3, 2024.</p></body></html>"
+    )
+
+
+def test_json_ld_date_published_before_meta_tags_and_an_update():
+    ld = """<script type="application/ld+json">{"@graph": [
+        {"@type": "WebPage", "datePublished": "2023-01-02"},
+        {"@type": "NewsArticle", "datePublished": "2024-03-17T09:00:00+01:00",
+         "dateModified": "2024-05-03T10:00:00+01:00"}]}</script>"""
+    modified = '<meta property="article:modified_time" content="2024-05-03T10:00:00+01:00">'
+    published = '<meta property="article:published_time" content="2024-03-18T00:10:00.000Z">'
+    url = "https://news.example/story"
+    # the article's own object first, then any other, then a publication meta tag
+    assert publication_date(_dated_page(modified + ld), url, NOW) == "2024-03-17"
+    webpage = ld.replace('"datePublished": "2024-03-17T09:00:00+01:00",', "")
+    assert publication_date(_dated_page(modified + webpage), url, NOW) == "2023-01-02"
+    assert publication_date(_dated_page(modified + published), url, NOW) == "2024-03-18"
+    # the day as written, whatever the zone; none after the capture; a full date in the URL
+    # is the publisher's own day and comes first
+    assert declared_day(read_structured(_dated_page(published)), NOW.date()) == "2024-03-18"
+    assert declared_day(read_structured(_dated_page(published)), date(2024, 3, 17)) is None
+    dated_url = "https://news.example/2024/03/17/story"
+    assert publication_date(_dated_page(published), dated_url, NOW) == "2024-03-17"
+    assert publication_date(
+        _dated_page(published), "https://news.example/story-2024-03-17", NOW
+    ) == ("2024-03-17")
+    # an update alone is what htmldate falls back to, as before
+    assert publication_date(_dated_page(modified), url, NOW) == "2024-05-03"
 
 
 def test_mojibake_in_the_headline_and_the_body_is_repaired(metadata_pages):
