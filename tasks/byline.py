@@ -12,11 +12,13 @@ name: one to five words, starting with a capital letter. Pure functions over a p
 """
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
 from lxml import etree
 from lxml.html import HtmlElement
+
+from tasks.ids import normalise_text
 
 # A link to an author's page on the same site: the last path step is the author's slug.
 _AUTHOR_PAGE = re.compile(
@@ -349,3 +351,63 @@ def clean_authors(authors: str | list[str] | None, site_name: str | None = None)
     if len(names) > 1 and site:
         names = [name for name in names if " ".join(_lowered_words(name)) != site] or names
     return "; ".join(names) or None
+
+
+# Words that mark a date as an update's, not the first publication's, in the languages of the
+# bylines above; they stand just before the date ("Updated Dec 9, 2025", "Last modified:").
+_UPDATE_LABEL = re.compile(
+    r"\b(?:updated|modified|revised|refreshed|aktualisiert|geändert|mis\s+à\s+jour"
+    r"|actualizad[oa]|atualizad[oa]|aggiornato|bijgewerkt|uppdaterad|opdateret|oppdatert"
+    r"|zaktualizowano|обновлено)\b",
+    re.I,
+)
+_DIGIT = re.compile(r"\d")
+_BYLINE_WORDS = 100  # the headline, a standfirst and the byline: the story starts after
+
+
+def _pieces(
+    elements: Iterator[HtmlElement], headline: HtmlElement
+) -> Iterator[tuple[str, str | None]]:
+    """The text pieces of `elements` in reading order, leaving out the headline's own words,
+    each with the `datetime` of the <time> it opens (else None)."""
+    inside = {headline, *headline.iterdescendants()}
+    for element in elements:
+        if element not in inside:
+            stamp = element.get("datetime") if element.tag == "time" else None
+            if stamp or (element.text or "").strip():
+                yield " ".join((element.text or "").split()), stamp
+        if (element.tail or "").strip() and (element is headline or element not in inside):
+            yield " ".join(element.tail.split()), None
+
+
+def byline_date(
+    tree: HtmlElement, headline: str | None, parse: Callable[[str], str | None]
+) -> str | None:
+    """The publication day shown with the headline: the first date `parse` reads, in a
+    <time>'s `datetime` or in a short piece of text, after the `<h1>` that holds `headline`
+    (within _BYLINE_WORDS words of it) or above it in its block, unless an update label
+    ("Updated", "Last modified", ...) stands just before it; None when there is none, or no
+    `<h1>` holds the headline (a forum's `<h1>` names the board, and the dates after it are
+    members')."""
+    wanted = normalise_text(headline or "")
+    heading = next(
+        (h for h in tree.iter("h1") if wanted and wanted in normalise_text(h.text_content())),
+        None,
+    )
+    if heading is None:
+        return None
+    for region in (_after_headline(tree, heading), _above_headline(heading)):
+        words, before = 0, ""
+        for text, stamp in _pieces(region, heading):
+            words += len(text.split())
+            if words > _BYLINE_WORDS:
+                break
+            if stamp or (_DIGIT.search(text) and len(text) <= _LONGEST_LINE):
+                lead = _DIGIT.split(text, 1)[0]
+                label = f"{before} {lead}" if not _DIGIT.search(before) else lead
+                if not _UPDATE_LABEL.search(label) and (
+                    day := (parse(stamp) if stamp else None) or parse(text)
+                ):
+                    return day
+            before = text or before
+    return None

@@ -7,20 +7,21 @@ Every exception a page can cause becomes a `failed` result with a reason code.
 import contextlib
 import itertools
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 import py3langid
 import trafilatura
 from htmldate import find_date
+from htmldate.extractors import try_date_expr
 from lxml import etree
 from lxml.html import HtmlComment, HtmlElement, HtmlEntity, HtmlProcessingInstruction
 from trafilatura import metadata
 from trafilatura.settings import Document
 from trafilatura.utils import HTML_PARSER as TRAFILATURA_PARSER
 
-from tasks.byline import byline_author, clean_authors
+from tasks.byline import byline_author, byline_date, clean_authors
 from tasks.clean import KEPT, Paragraph, body_of, mark_paragraphs, page_verdict
 from tasks.config import DedupConfig, ExtractConfig
 from tasks.decode import DecodeError, charset_from_content_type, decode_html, repair_mojibake
@@ -47,6 +48,8 @@ _URL_DAY = re.compile(
 )
 # A declared date as the standards write it: ISO 8601's day, then a time or nothing.
 _ISO_DAY = re.compile(r"((?:1[89]|20)\d\d)-(\d\d)-(\d\d)(?:$|[T ])")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_EARLIEST = datetime(1995, 1, 1)  # htmldate's own lower bound: dates before the web are noise
 # The objects whose datePublished is the story's or the thread's own, before a WebPage's.
 _DATED_TYPES = ARTICLE_TYPES | {"DiscussionForumPosting", "Question"}
 # The recall-mode rescue (`recall_rescue`), measured on both development sets
@@ -129,7 +132,6 @@ def page_metadata(
     found.title = found.title or metadata.extract_title(tree)
     found.url = found.url or metadata.extract_url(tree, url)
     structured = structured or read_structured(tree)
-    found.date = publication_date(tree, found.url or url, fetched_at, structured)
     found.sitename = found.sitename or _site_in_title(tree)
     if found.sitename and not plausible_site_name(found.sitename, found.title):
         found.sitename = None  # the page's title or a sentence in a site-name field
@@ -140,6 +142,7 @@ def page_metadata(
     elif found.url and (host := metadata.META_URL.match(found.url)):
         found.sitename = host[1]
     found.title = choose_headline(tree, structured, found.sitename, url) or found.title
+    found.date = publication_date(tree, found.url or url, fetched_at, structured, found.title)
     # The article's own JSON-LD credit, where it gives one, then scholarly citation tags (one
     # person a tag: trafilatura splits "Roy, Aniruddha" in two and keeps only the first of
     # several), before trafilatura's guesses from meta tags and bylines (wcxb-dev authors: 0.694
@@ -264,29 +267,69 @@ def extract_body(tree: HtmlElement, url: str, config: ExtractConfig) -> Document
     return document
 
 
+def _iso_day(text: str, latest: date) -> str | None:
+    """The day of an ISO 8601 date or timestamp as written, whatever its time zone; None for
+    another form, an impossible day or one after `latest`."""
+    if not (match := _ISO_DAY.match(text.strip())):
+        return None
+    try:
+        day = date(*map(int, match.groups()))
+    except ValueError:
+        return None
+    return day.isoformat() if day <= latest else None
+
+
 def declared_day(structured: Structured, latest: date) -> str | None:
-    """The first publication day the page declares in a standard form (JSON-LD
-    `datePublished`, the story's own before its WebPage's, then publication meta tags; ISO
-    8601), none after `latest`; the day as written, whatever the time zone."""
-    for value in structured.published(_DATED_TYPES):
-        if match := _ISO_DAY.match(value.strip()):
-            with contextlib.suppress(ValueError):
-                day = date(*map(int, match.groups()))
-                if day <= latest:
-                    return day.isoformat()
-    return None
+    """The first publication day the page declares in ISO 8601 (JSON-LD `datePublished`, the
+    story's own before its WebPage's, then publication meta tags), none after `latest`."""
+    return next(
+        (day for value in structured.published(_DATED_TYPES) if (day := _iso_day(value, latest))),
+        None,
+    )
+
+
+def _shown_day(text: str, latest: date) -> str | None:
+    """The day a date written with its year on the page gives (ISO 8601, or the forms htmldate
+    reads in many languages: "March 3, 2025", "3. März 2025", "12.12.2025"); none after
+    `latest`, none for a date without a year or a relative one ("1 day ago")."""
+    if day := _iso_day(text, latest):
+        return day
+    if not _YEAR.search(text):
+        return None
+    bounds = (_EARLIEST, datetime.combine(latest, time.max))
+    # htmldate's own patterns first (0.03 ms); dateparser, behind its extensive mode, reads
+    # more forms ("Aug. 5, 2024", "2 февраля 2024") at 20 ms a line
+    return try_date_expr(text, "%Y-%m-%d", False, *bounds) or try_date_expr(
+        text, "%Y-%m-%d", True, *bounds
+    )
+
+
+def stated_day(
+    tree: HtmlElement, structured: Structured, headline: str | None, latest: date
+) -> str | None:
+    """The publication day the page states: the one it declares (`declared_day`), else the
+    one it shows with its headline (`byline.byline_date`); none after `latest`."""
+    return declared_day(structured, latest) or byline_date(
+        tree, headline, lambda text: _shown_day(text, latest)
+    )
 
 
 def publication_date(
-    tree: HtmlElement, url: str, fetched_at: datetime, structured: Structured | None = None
+    tree: HtmlElement,
+    url: str,
+    fetched_at: datetime,
+    structured: Structured | None = None,
+    headline: str | None = None,
 ) -> str | None:
     """The original publication day (not an update; none after `fetched_at`): a web
-    address's full date, else the day the page declares (`declared_day`), else htmldate's
-    search; within the month a web address's path names when it names one.
+    address's full date, else the day the page states (`stated_day`: declared in JSON-LD or a
+    meta tag, else shown with the headline), else htmldate's search; within the month a web
+    address's path names when it names one.
 
     htmldate takes an update's meta tag before the JSON-LD `datePublished`, cannot read a
-    timestamp with milliseconds ("2025-12-08T22:31:00.000Z"), and on forum threads takes a
-    reply's date: the page's own declaration comes first (bench/README.md, twentieth session).
+    timestamp with milliseconds ("2025-12-08T22:31:00.000Z"), on forum threads takes a reply's
+    date, and in its search of the text may take a sidebar's or a header's date over the
+    byline's: what the page states comes first (bench/README.md, twentieth session).
     htmldate reads a date from the URL only when it has a day; without one, its extensive
     search may take the oldest date anywhere on the page, such as a blog's archive menu
     (January 2014 for a post under /2025/12/). A URL's month outranks such guesses, so a date
@@ -296,10 +339,10 @@ def publication_date(
     address = urlsplit(url)
     # a local file's folders (archive/2024/03/) date the capture, not the story
     web = address.scheme in ("http", "https")
-    declared = None
+    stated = None
     if not (web and _URL_DAY.search(address.path)):
-        declared = declared_day(structured or read_structured(tree), latest)
-    day = declared or find_date(
+        stated = stated_day(tree, structured or read_structured(tree), headline, latest)
+    day = stated or find_date(
         tree, url=url, extensive_search=True, original_date=True, max_date=latest.isoformat()
     )
     month = _URL_MONTH.search(address.path) if web else None

@@ -72,7 +72,8 @@ def recall_pages() -> dict[str, tuple[bytes, dict]]:
 
 @pytest.fixture(scope="session")
 def metadata_pages() -> dict[str, tuple[bytes, dict]]:
-    """Three wcxb-dev pages of tests/fixtures/metadata: a blog post whose archive menu holds
-    older dates than its own, and two pages written with mojibake (in the headline, in the
-    body)."""
+    """Seven wcxb-dev pages of tests/fixtures/metadata: a blog post whose archive menu holds
+    older dates than its own (0398), two pages written with mojibake (4656 in the headline,
+    2362 in the body), a forum thread and a page whose declared dates htmldate misreads (0548,
+    4825), and two whose byline shows a date htmldate's search passes over (0146, 0074)."""
     return labelled_pages(FIXTURES / "metadata")

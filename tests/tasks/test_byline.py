@@ -1,9 +1,11 @@
 """The author a page shows near its headline (tasks/byline.py)."""
 
+import re
+
 import pytest
 from lxml.html import fromstring
 
-from tasks.byline import byline_author, clean_author, clean_authors
+from tasks.byline import byline_author, byline_date, clean_author, clean_authors
 
 URL = "https://www.example.com/2025/05/a-story"
 
@@ -140,3 +142,63 @@ def test_joint_credits_become_names_and_the_site_gives_way_to_a_person():
     assert clean_authors(["Brett Cruz", "Privacy", "Digital Security Expert"]) == "Brett Cruz"
     assert clean_authors(["Jane Doe", "Example Times"], "Example Times") == "Jane Doe"
     assert clean_authors(["Example Times"], "Example Times") == "Example Times"
+
+
+def _day(text: str) -> str | None:
+    """A stand-in for the archive's date reader: ISO days and "Month D, YYYY"."""
+    months = "January February March April May June July August September October November"
+    for number, month in enumerate(f"{months} December".split(), 1):
+        if found := re.search(rf"{month} (\d+), (\d{{4}})", text):
+            return f"{found[2]}-{number:02d}-{int(found[1]):02d}"
+    found = re.match(r"\d{4}-\d\d-\d\d", text)
+    return found[0] if found else None
+
+
+def shown(body: str, headline: str | None = "Harbour reopens") -> str | None:
+    return byline_date(fromstring(f"<html><body>{body}</body></html>"), headline, _day)
+
+
+@pytest.mark.parametrize(
+    ("markup", "day"),
+    [
+        ("<h1>Harbour reopens</h1><p>By Jane Doe · March 3, 2025</p>", "2025-03-03"),
+        # a <time>'s datetime before its text ("1 day ago")
+        (
+            '<h1>Harbour reopens</h1><time datetime="2019-11-19T11:45:59Z">1 day ago</time>',
+            "2019-11-19",
+        ),
+        # an update's date is passed over, in its own line or after a label in another element
+        (
+            "<h1>Harbour reopens</h1><p>Updated May 1, 2025</p><p>Published March 3, 2025</p>",
+            "2025-03-03",
+        ),
+        (
+            "<h1>Harbour reopens</h1><p><span>Last modified:</span> <span>May 1, 2025</span></p>"
+            "<p>By Jane Doe, March 3, 2025</p>",
+            "2025-03-03",
+        ),
+        ("<h1>Harbour reopens</h1><p>Aktualisiert: May 1, 2025</p>", None),
+        # over the headline in its own block, not in the page's header
+        (
+            "<header>Friday, December 19, 2025</header><article><div><span>March 3, 2025</span>"
+            "<h1>Harbour reopens</h1></div><p>Text.</p></article>",
+            "2025-03-03",
+        ),
+        # after the story has begun, a date is the story's, not the byline's
+        (
+            "<h1>Harbour reopens</h1>"
+            + "<p>The harbour reopened to ships after a long winter of repairs.</p>" * 10
+            + "<p>March 3, 2025</p>",
+            None,
+        ),
+    ],
+)
+def test_the_date_shown_with_the_headline(markup, day):
+    assert shown(markup) == day
+
+
+def test_no_date_is_read_after_an_h1_that_is_not_the_headline():
+    # a forum's <h1> names the board; the dates after it are its members' join dates
+    markup = "<h1>Example Forums</h1><p>Joined March 3, 2012</p><h2>Harbour reopens</h2>"
+    assert shown(markup) is None
+    assert shown("<h1>Harbour reopens</h1><p>March 3, 2025</p>", headline=None) is None

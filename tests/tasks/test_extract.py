@@ -22,6 +22,7 @@ from tasks.extract import (
     publication_date,
     published_at,
     recall_rescue,
+    stated_day,
     use_fast_element_lookup,
 )
 from tasks.page_type import ARTICLE_TYPES
@@ -75,11 +76,10 @@ def test_page_metadata_agrees_with_trafilatura_extract_metadata(benchmark):
         ours = page_metadata(tree, truth["url"], NOW)
         theirs = trafilatura.extract_metadata(tree, truth["url"], date_config=dates)
         structured = read_structured(tree)
-        # A standard publication date the page declares comes before htmldate's search
-        # (test_a_declared_publication_date_comes_before_htmldates_search).
-        # A full date in the URL still comes first, as in htmldate.
-        if (declared := declared_day(structured, NOW.date())) and ours.date == declared:
-            theirs.date = declared
+        # The date the page states comes before htmldate's search (tests below); a full date in
+        # the URL still comes first, as in htmldate.
+        if (stated := stated_day(tree, structured, ours.title, NOW.date())) and ours.date == stated:
+            theirs.date = stated
         assert [getattr(ours, f) for f in fields] == [getattr(theirs, f) for f in fields]
         if structured.article_authors(ARTICLE_TYPES):
             continue
@@ -295,6 +295,21 @@ def test_a_declared_publication_date_comes_before_htmldates_search(metadata_page
             find_date(tree, url=truth["url"], original_date=True, extensive_search=True)
             == htmldates
         )
+        result, _ = _metadata_page(metadata_pages, key)
+        expected = datetime.fromisoformat(truth["publish_date"]).replace(tzinfo=UTC)
+        assert result["published_at"] == expected
+
+
+def test_the_date_shown_with_the_headline_comes_before_htmldates_search(metadata_pages):
+    # 0146: htmldate takes the date in the site's header (the day of the capture) over the
+    # byline's "12.12.2025"; 0074: a sidebar's date over "March 1, 2024" under the headline.
+    for key, htmldates in (("0146", "2025-12-19"), ("0074", "2024-07-05")):
+        html, truth = metadata_pages[key]
+        tree = trafilatura.load_html(html)
+        found = find_date(
+            tree, url=truth["url"], original_date=True, extensive_search=True, max_date="2026-04-01"
+        )
+        assert found == htmldates
         result, _ = _metadata_page(metadata_pages, key)
         expected = datetime.fromisoformat(truth["publish_date"]).replace(tzinfo=UTC)
         assert result["published_at"] == expected
