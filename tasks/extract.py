@@ -308,10 +308,19 @@ def stated_day(
     tree: HtmlElement, structured: Structured, headline: str | None, latest: date
 ) -> str | None:
     """The publication day the page states: the one it declares (`declared_day`), else the
-    one it shows with its headline (`byline.byline_date`); none after `latest`."""
-    return declared_day(structured, latest) or byline_date(
-        tree, headline, lambda text: _shown_day(text, latest)
-    )
+    one it shows with its headline (`byline.byline_date`); none after `latest`.
+
+    A day shown more than a day before the declared one is the original publication: a
+    site's move or a republication re-dates the structured data (a 2013 post imported in
+    2024), not the byline. A day apart is a time zone (UTC in the data, local in the byline),
+    and the declared day stays.
+    """
+    declared = declared_day(structured, latest)
+    shown = byline_date(tree, headline, lambda text: _shown_day(text, latest))
+    if declared and shown:
+        gap = date.fromisoformat(declared) - date.fromisoformat(shown)
+        return shown if gap > timedelta(days=1) else declared
+    return declared or shown
 
 
 def publication_date(

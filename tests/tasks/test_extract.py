@@ -315,6 +315,25 @@ def test_the_date_shown_with_the_headline_comes_before_htmldates_search(metadata
         assert result["published_at"] == expected
 
 
+@pytest.mark.parametrize(
+    ("byline", "day"),
+    [
+        ("Dec 30, 2013", "2013-12-30"),  # the post's own day, before it was imported
+        ("Aug 6, 2024", "2024-08-07"),  # a time zone apart: the declared day stays
+        ("Sep 2, 2024", "2024-08-07"),  # later than declared: an update shown as the date
+    ],
+)
+def test_a_day_shown_well_before_the_declared_one_is_the_original(byline, day):
+    tree = trafilatura.load_html(
+        '<html><head><script type="application/ld+json">{"@type": "BlogPosting", '
+        '"datePublished": "2024-08-07T02:01:51.460Z"}</script></head><body>'
+        f"<h1>Startup lessons</h1><p>Jan Roe · 7 min read · {byline}</p>"
+        "<p>What I learned.</p></body></html>"
+    )
+    url = "https://blog.example/lessons"
+    assert publication_date(tree, url, NOW, headline="Startup lessons") == day
+
+
 def _dated_page(head: str) -> HtmlElement:
     return trafilatura.load_html(
         f"<html><head>{head}</head><body><p>Updated on May 3, 2024.</p></body></html>"
