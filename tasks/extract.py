@@ -7,14 +7,13 @@ Every exception a page can cause becomes a `failed` result with a reason code.
 import contextlib
 import itertools
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 import py3langid
 import trafilatura
 from htmldate import find_date
-from htmldate.extractors import try_date_expr
 from lxml import etree
 from lxml.html import HtmlComment, HtmlElement, HtmlEntity, HtmlProcessingInstruction
 from trafilatura import metadata
@@ -24,6 +23,7 @@ from trafilatura.utils import HTML_PARSER as TRAFILATURA_PARSER
 from tasks.byline import byline_author, byline_date, clean_authors
 from tasks.clean import KEPT, Paragraph, body_of, mark_paragraphs, page_verdict
 from tasks.config import DedupConfig, ExtractConfig
+from tasks.dates import iso_day, shown_day
 from tasks.decode import DecodeError, charset_from_content_type, decode_html, repair_mojibake
 from tasks.headline import choose_headline, plausible_site_name
 from tasks.ids import count_words, normalise_text, paragraph_key, site_of, text_hash
@@ -47,9 +47,6 @@ _URL_DAY = re.compile(
     r"[/_-]((?:19|20)\d\d)([/_-])(0?[1-9]|1[0-2])\2(0?[1-9]|[12]\d|3[01])(?:\D|$)"
 )
 # A declared date as the standards write it: ISO 8601's day, then a time or nothing.
-_ISO_DAY = re.compile(r"((?:1[89]|20)\d\d)-(\d\d)-(\d\d)(?:$|[T ])")
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
-_EARLIEST = datetime(1995, 1, 1)  # htmldate's own lower bound: dates before the web are noise
 # The objects whose datePublished is the story's or the thread's own, before a WebPage's.
 _DATED_TYPES = ARTICLE_TYPES | {"DiscussionForumPosting", "Question"}
 # The recall-mode rescue (`recall_rescue`), measured on both development sets
@@ -267,40 +264,12 @@ def extract_body(tree: HtmlElement, url: str, config: ExtractConfig) -> Document
     return document
 
 
-def _iso_day(text: str, latest: date) -> str | None:
-    """The day of an ISO 8601 date or timestamp as written, whatever its time zone; None for
-    another form, an impossible day or one after `latest`."""
-    if not (match := _ISO_DAY.match(text.strip())):
-        return None
-    try:
-        day = date(*map(int, match.groups()))
-    except ValueError:
-        return None
-    return day.isoformat() if day <= latest else None
-
-
 def declared_day(structured: Structured, latest: date) -> str | None:
     """The first publication day the page declares in ISO 8601 (JSON-LD `datePublished`, the
     story's own before its WebPage's, then publication meta tags), none after `latest`."""
     return next(
-        (day for value in structured.published(_DATED_TYPES) if (day := _iso_day(value, latest))),
+        (day for value in structured.published(_DATED_TYPES) if (day := iso_day(value, latest))),
         None,
-    )
-
-
-def _shown_day(text: str, latest: date) -> str | None:
-    """The day a date written with its year on the page gives (ISO 8601, or the forms htmldate
-    reads in many languages: "March 3, 2025", "3. März 2025", "12.12.2025"); none after
-    `latest`, none for a date without a year or a relative one ("1 day ago")."""
-    if day := _iso_day(text, latest):
-        return day
-    if not _YEAR.search(text):
-        return None
-    bounds = (_EARLIEST, datetime.combine(latest, time.max))
-    # htmldate's own patterns first (0.03 ms); dateparser, behind its extensive mode, reads
-    # more forms ("Aug. 5, 2024", "2 февраля 2024") at 20 ms a line
-    return try_date_expr(text, "%Y-%m-%d", False, *bounds) or try_date_expr(
-        text, "%Y-%m-%d", True, *bounds
     )
 
 
@@ -316,7 +285,7 @@ def stated_day(
     and the declared day stays.
     """
     declared = declared_day(structured, latest)
-    shown = byline_date(tree, headline, lambda text: _shown_day(text, latest))
+    shown = byline_date(tree, headline, lambda text: shown_day(text, latest))
     if declared and shown:
         gap = date.fromisoformat(declared) - date.fromisoformat(shown)
         return shown if gap > timedelta(days=1) else declared

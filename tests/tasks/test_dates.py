@@ -1,0 +1,53 @@
+"""Days read from what a page writes (tasks/dates.py)."""
+
+from datetime import date
+
+import pytest
+
+from tasks.dates import iso_day, shown_day
+
+LATEST = date(2026, 4, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("2025-12-08T22:31:00.000Z", "2025-12-08"),  # milliseconds, which htmldate cannot read
+        ("2024-03-17T23:30:00-05:00", "2024-03-17"),  # the day as written, whatever the zone
+        ("2024-03-17", "2024-03-17"),
+        ("2025-02-30", None),
+        ("2026-04-02T00:00:00Z", None),  # after the capture
+        ("March 17, 2024", None),  # not ISO 8601
+    ],
+)
+def test_iso_day(text, day):
+    assert iso_day(text, LATEST) == day
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("Published October 14, 2025 in Corporate", "2025-10-14"),
+        ("By Kathryn Giuffrida Mar 5, 2025 | 6 comments", "2025-03-05"),
+        ("Aug. 5, 2024", "2024-08-05"),
+        ("By The Currency editors 12.12.2025", "2025-12-12"),
+        ("Veröffentlicht am 12. März 2025", "2025-03-12"),
+        ("Publié le 12 mars 2025 à 14h30, mis à jour le 13 mars 2025", "2025-03-12"),
+        ("3 de marzo de 2025", "2025-03-03"),
+        ("发布时间：2024年3月5日 10:30", "2024-03-05"),
+        ("２０２４年３月５日", "2024-03-05"),  # full-width digits
+        ("2025년 3월 12일", "2025-03-12"),
+        ("Опубликовано 12 марта 2025", "2025-03-12"),
+        ("12 березня 2025", "2025-03-12"),
+        ("١٢ مارس ٢٠٢٥", "2025-03-12"),  # Arabic-Indic digits
+        # no year, a relative date, an impossible or a future day: nothing
+        ("March 12", None),
+        ("1 day ago", None),
+        ("31 февраля 2025", None),
+        ("2025-02-30", None),
+        ("2027年1月1日", None),
+        ("Top 10 gadgets of 2025", None),
+    ],
+)
+def test_shown_day(text, day):
+    assert shown_day(text, LATEST) == day
