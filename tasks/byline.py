@@ -358,7 +358,8 @@ def clean_authors(authors: str | list[str] | None, site_name: str | None = None)
 _UPDATE_LABEL = re.compile(
     r"\b(?:updated|modified|revised|refreshed|aktualisiert|geändert|mis\s+à\s+jour"
     r"|actualizad[oa]|atualizad[oa]|aggiornato|bijgewerkt|uppdaterad|opdateret|oppdatert"
-    r"|zaktualizowano|обновлено)\b",
+    r"|zaktualizowano|обновлено|оновлено)\b"
+    r"|更新|수정|업데이트",  # Chinese and Japanese, Korean: no word boundary between characters
     re.I,
 )
 _DIGIT = re.compile(r"\d")

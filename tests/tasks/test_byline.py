@@ -178,6 +178,7 @@ def shown(body: str, headline: str | None = "Harbour reopens") -> str | None:
             "2025-03-03",
         ),
         ("<h1>Harbour reopens</h1><p>Aktualisiert: May 1, 2025</p>", None),
+        ("<h1>Harbour reopens</h1><p>更新时间：2025-05-01</p><p>2025-03-03</p>", "2025-03-03"),
         # over the headline in its own block, not in the page's header
         (
             "<header>Friday, December 19, 2025</header><article><div><span>March 3, 2025</span>"
