@@ -89,7 +89,8 @@ def archived(warehouse: Path) -> dict[str, dict]:
     and metadata (a duplicate's are its survivor's)."""
     query = """
         SELECT p.source, p.status, p.reason, coalesce(a.body, '') AS body, a.title, a.authors,
-               strftime(a.published_at, '%Y-%m-%d') AS day
+               strftime(a.published_at, '%Y-%m-%d') AS day,
+               strftime(a.modified_at, '%Y-%m-%d') AS updated
         FROM pages p LEFT JOIN articles a ON a.article_id = p.article_id
     """
     with duckdb.connect(str(Layout(warehouse).database), read_only=True) as connection:
@@ -208,6 +209,16 @@ def print_metadata(articles: list[dict]) -> None:
             for who in ("ours", "bare")
         ]
         print(f"  {name:34}{len(labelled):9}{scores[0]:10.3f}{scores[1]:10.3f}")
+    # The labels take an update's day about as often as the original's; published_at keeps the
+    # original, modified_at the update: how often the labelled day is in either column.
+    dated = [p for p in articles if p["truth"].get("publish_date")]
+    either = fmean(
+        str(p["truth"]["publish_date"])[:10] in (p["ours"]["day"], p["ours"].get("updated"))
+        for p in dated
+    )
+    bare_day = fmean(str(p["truth"]["publish_date"])[:10] == p["bare"]["day"] for p in dated)
+    name = "day in published_at or modified_at"
+    print(f"  {name:34}{len(dated):9}{either:10.3f}{bare_day:10.3f}")
 
 
 def dump_outcomes(pages: list[dict], path: Path) -> None:
@@ -230,7 +241,9 @@ def dump_outcomes(pages: list[dict], path: Path) -> None:
                     score = body_scores([(truth["body"], body)])[2]
                 else:
                     score = word_f1(truth["body"], body)
-                row[who] = {k: found.get(k) for k in ("status", "reason", "title", "day")}
+                row[who] = {
+                    k: found.get(k) for k in ("status", "reason", "title", "day", "updated")
+                }
                 row[who] |= {"authors": found.get("authors"), "body": body, "f1": score}
             out.write(json.dumps(row, default=str) + "\n")
 

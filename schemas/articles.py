@@ -13,6 +13,9 @@ ARTICLES = with_version(
         pa.field("title", pa.string()),
         pa.field("authors", pa.list_(pa.string())),
         pa.field("published_at", UTC_TIMESTAMP),  # never later than first_seen_at
+        # the last update the page names, from published_at to first_seen_at; null in files
+        # written before it existed
+        pa.field("modified_at", UTC_TIMESTAMP),
         pa.field("language", pa.string()),  # ISO 639-1
         pa.field("description", pa.string()),
         pa.field("body", pa.string(), nullable=False),  # kept paragraphs, one per line

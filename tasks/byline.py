@@ -381,15 +381,33 @@ def _pieces(
             yield " ".join(element.tail.split()), None
 
 
+def _dates_shown(text: str, before: str) -> dict[bool, str]:
+    """The parts of a line of a byline that show the publication (False) and an update
+    (True): all of it is an update's when an update label opens it or stands alone before it
+    ("Updated: Dec 9, 2025"); "Published March 3, 2025 · Updated Dec 9, 2025" shows both."""
+    label = _UPDATE_LABEL.search(text)
+    if (not _DIGIT.search(before) and _UPDATE_LABEL.search(before)) or (
+        label and not _DIGIT.search(text[: label.start()])
+    ):
+        return {True: text}
+    if label is None:
+        return {False: text}
+    return {False: text[: label.start()], True: text[label.end() :]}
+
+
 def byline_date(
-    tree: HtmlElement, headline: str | None, parse: Callable[[str], str | None]
+    tree: HtmlElement,
+    headline: str | None,
+    parse: Callable[[str], str | None],
+    *,
+    update: bool = False,
 ) -> str | None:
     """The publication day shown with the headline: the first date `parse` reads, in a
     <time>'s `datetime` or in a short piece of text, after the `<h1>` that holds `headline`
     (within _BYLINE_WORDS words of it) or above it in its block, unless an update label
     ("Updated", "Last modified", ...) stands just before it; None when there is none, or no
     `<h1>` holds the headline (a forum's `<h1>` names the board, and the dates after it are
-    members')."""
+    members'). With `update`, the first date an update label does stand before."""
     wanted = normalise_text(headline or "")
     heading = next(
         (h for h in tree.iter("h1") if wanted and wanted in normalise_text(h.text_content())),
@@ -404,10 +422,9 @@ def byline_date(
             if words > _BYLINE_WORDS:
                 break
             if stamp or (_DIGIT.search(text) and len(text) <= _LONGEST_LINE):
-                lead = _DIGIT.split(text, 1)[0]
-                label = f"{before} {lead}" if not _DIGIT.search(before) else lead
-                if not _UPDATE_LABEL.search(label) and (
-                    day := (parse(stamp) if stamp else None) or parse(text)
+                shown = _dates_shown(text, before)
+                if (part := shown.get(update)) is not None and (
+                    day := (parse(stamp) if stamp and len(shown) == 1 else None) or parse(part)
                 ):
                     return day
             before = text or before

@@ -292,6 +292,24 @@ def stated_day(
     return declared or shown
 
 
+def update_day(
+    tree: HtmlElement,
+    structured: Structured,
+    headline: str | None,
+    published: str | None,
+    latest: date,
+) -> str | None:
+    """The day of the page's last update: the JSON-LD `dateModified` (the story's own first),
+    a modification meta tag, else a date shown with the headline after an update label
+    ("Updated Dec 9, 2025"); None when it names none, or none between `published` (an update
+    cannot come before the story) and `latest`."""
+    declared = (iso_day(value, latest) for value in structured.modified(_DATED_TYPES))
+    day = next((day for day in declared if day), None) or byline_date(
+        tree, headline, lambda text: shown_day(text, latest), update=True
+    )
+    return None if day is None or (published is not None and day < published) else day
+
+
 def publication_date(
     tree: HtmlElement,
     url: str,
@@ -341,8 +359,9 @@ def publication_date(
     return within or first.isoformat()
 
 
-def published_at(date: str | None, fetched_at: datetime) -> datetime | None:
-    """Parse trafilatura's date; a date after the capture is impossible and dropped."""
+def day_at(date: str | None, fetched_at: datetime) -> datetime | None:
+    """Midnight UTC of a day read from the page; a day after the capture is impossible and
+    dropped."""
     match = _DATE.match(date or "")
     if not match:
         return None
@@ -403,7 +422,11 @@ def _html_result(page: dict[str, Any], config: ExtractConfig) -> dict[str, Any]:
         "page_type": kind.kind,
         "title": found.title or page.get("listed_title"),
         "authors": [a.strip() for a in (found.author or "").split(";") if a.strip()],
-        "published_at": published_at(found.date, page["fetched_at"]) or _listed_date(page),
+        "published_at": day_at(found.date, page["fetched_at"]) or _listed_date(page),
+        "modified_at": day_at(
+            update_day(tree, structured, found.title, found.date, page["fetched_at"].date()),
+            page["fetched_at"],
+        ),
         "site_name": found.sitename,
         "description": found.description,
         "canonical_url": found.url,

@@ -41,6 +41,20 @@ _PUBLISHED_TAGS = frozenset(
         "originalpublicationdate",
     ]
 )
+# Meta tags that name the last update.
+_MODIFIED_TAGS = frozenset(
+    [
+        "article:modified_time",
+        "article:modified",
+        "og:article:modified_time",
+        "og:modified_time",
+        "og:updated_time",
+        "datemodified",
+        "modified_time",
+        "dcterms.modified",
+        "dc.date.modified",
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -57,8 +71,10 @@ class Structured:
     # and twitter:data tags that WordPress SEO plugins write.
     scholarly_authors: tuple[str, ...] = ()
     written_by: str | None = None
-    # The values of the meta tags that name the first publication (_PUBLISHED_TAGS), in order.
+    # The values of the meta tags that name the first publication (_PUBLISHED_TAGS) and the
+    # last update (_MODIFIED_TAGS), in order.
     published_tags: tuple[str, ...] = ()
+    modified_tags: tuple[str, ...] = ()
 
     def types(self) -> set[str]:
         """Every schema.org @type the page declares, at any depth."""
@@ -88,12 +104,21 @@ class Structured:
         """The publication dates the page declares, most trusted first: the JSON-LD
         `datePublished` of objects of `first_types` (the article or thread), of any other
         object (its WebPage), then the publication meta tags. Strings as written."""
+        yield from self._declared("datePublished", first_types)
+        yield from self.published_tags
+
+    def modified(self, first_types: frozenset[str]) -> Iterator[str]:
+        """The update dates the page declares, in the same order: JSON-LD `dateModified`,
+        then the modification meta tags."""
+        yield from self._declared("dateModified", first_types)
+        yield from self.modified_tags
+
+    def _declared(self, key: str, first_types: frozenset[str]) -> Iterator[str]:
         first = [item for item in self.objects if _types_of(item) & first_types]
         others = [item for item in self.objects if not _types_of(item) & first_types]
         for item in first + others:
-            if isinstance(value := item.get("datePublished"), str):
+            if isinstance(value := item.get(key), str):
                 yield value
-        yield from self.published_tags
 
     def strings(self, key: str) -> list[str]:
         """The string values of `key` in every object, in document order."""
@@ -136,6 +161,7 @@ def read_structured(tree: HtmlElement) -> Structured:
     scholarly: list[str] = []
     twitter: dict[str, str] = {}
     published: list[str] = []
+    modified: list[str] = []
     for meta in tree.iter("meta"):
         content = (meta.get("content") or "").strip()
         if not content:
@@ -143,6 +169,8 @@ def read_structured(tree: HtmlElement) -> Structured:
         tag = meta.get("property") or meta.get("name") or meta.get("itemprop") or ""
         if tag.lower() in _PUBLISHED_TAGS:
             published.append(content)
+        elif tag.lower() in _MODIFIED_TAGS:
+            modified.append(content)
         if (name := meta.get("property", "").lower()).startswith("og:"):
             open_graph.setdefault(name, content)
         elif (name := meta.get("name", "").lower()) in _SCHOLARLY_AUTHOR_TAGS:
@@ -163,7 +191,13 @@ def read_structured(tree: HtmlElement) -> Structured:
         for kind in element.get("itemtype", "").split()
     )
     return Structured(
-        objects, open_graph, microdata, tuple(scholarly), written_by, tuple(published)
+        objects,
+        open_graph,
+        microdata,
+        tuple(scholarly),
+        written_by,
+        tuple(published),
+        tuple(modified),
     )
 
 

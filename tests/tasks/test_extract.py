@@ -13,6 +13,7 @@ from tasks.byline import byline_author, clean_authors
 from tasks.config import DedupConfig, ExtractConfig
 from tasks.extract import (
     TRAFILATURA_PARSER,
+    day_at,
     declared_day,
     extract_body,
     extract_page,
@@ -20,9 +21,9 @@ from tasks.extract import (
     page_metadata,
     process_page,
     publication_date,
-    published_at,
     recall_rescue,
     stated_day,
+    update_day,
     use_fast_element_lookup,
 )
 from tasks.page_type import ARTICLE_TYPES
@@ -139,9 +140,9 @@ def test_fast_element_lookup_changes_no_result(benchmark):
 
 
 def test_publication_date_never_after_capture():
-    assert published_at("2030-01-01", NOW) is None
-    assert published_at("2025-12-31", NOW) == datetime(2025, 12, 31, tzinfo=UTC)
-    assert published_at("garbage", NOW) is None
+    assert day_at("2030-01-01", NOW) is None
+    assert day_at("2025-12-31", NOW) == datetime(2025, 12, 31, tzinfo=UTC)
+    assert day_at("garbage", NOW) is None
 
 
 def test_http_error_capture_is_an_error_page(benchmark):
@@ -332,6 +333,36 @@ def test_a_day_shown_well_before_the_declared_one_is_the_original(byline, day):
     )
     url = "https://blog.example/lessons"
     assert publication_date(tree, url, NOW, headline="Startup lessons") == day
+
+
+@pytest.mark.parametrize(
+    ("head", "byline", "published", "day"),
+    [
+        # the story's JSON-LD dateModified, before a meta tag and the byline
+        (
+            '<script type="application/ld+json">{"@type": "NewsArticle", '
+            '"dateModified": "2025-12-19T14:14:43+00:00"}</script>'
+            '<meta property="article:modified_time" content="2025-12-18T10:00:00Z">',
+            "Updated Dec 17, 2025",
+            "2025-06-23",
+            "2025-12-19",
+        ),
+        ('<meta property="og:updated_time" content="2025-12-18">', "", None, "2025-12-18"),
+        ("", "By Jane Doe · Published March 3, 2025 · Updated Dec 9, 2025", None, "2025-12-09"),
+        ("", "Last modified: 9 December 2025", "2025-03-03", "2025-12-09"),
+        # no update named; one before the story; one after the capture
+        ("", "By Jane Doe · March 3, 2025", "2025-03-03", None),
+        ('<meta property="article:modified_time" content="2024-01-02">', "", "2025-03-03", None),
+        ('<meta property="article:modified_time" content="2026-02-01">', "", "2025-03-03", None),
+    ],
+)
+def test_the_last_update_the_page_names(head, byline, published, day):
+    tree = trafilatura.load_html(
+        f"<html><head>{head}</head><body><h1>Harbour reopens</h1><p>{byline}</p>"
+        "<p>The harbour reopened.</p></body></html>"
+    )
+    structured = read_structured(tree)
+    assert update_day(tree, structured, "Harbour reopens", published, NOW.date()) == day
 
 
 def _dated_page(head: str) -> HtmlElement:

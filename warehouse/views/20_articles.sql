@@ -1,4 +1,6 @@
 -- articles: one row per distinct article; body is the clean text, one paragraph per line.
+-- modified_at: the last update the page names (null in files written before it existed, hence
+-- union_by_name).
 CREATE OR REPLACE VIEW articles AS
 SELECT
     article_id,
@@ -8,6 +10,7 @@ SELECT
     title,
     authors,
     published_at,
+    modified_at,
     language,
     description,
     body,
@@ -15,4 +18,4 @@ SELECT
     body_hash,
     first_seen_at,
     run_id
-FROM read_parquet('${tables}/articles/**/*.parquet', hive_partitioning = false);
+FROM read_parquet('${tables}/articles/**/*.parquet', hive_partitioning = false, union_by_name = true);
