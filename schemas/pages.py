@@ -19,6 +19,9 @@ PAGES = with_version(
         pa.field("reason", pa.string()),  # short code; null for plain articles
         # article | listing | product | forum (tasks/page_type.py); null when not extracted
         pa.field("page_type", pa.string()),
+        # the headline the page gives (tasks/headline.py), whatever became of it: what a
+        # listing or a page kept out was; null when not extracted, or in older files
+        pa.field("title", pa.string()),
         pa.field("article_id", pa.string()),  # the article this page became or duplicates
         pa.field("similarity", pa.float32()),  # to article_id, for duplicates
         # for duplicates: the share of the page's kept words found in article_id's paragraphs

@@ -66,6 +66,7 @@ class ShardRows:
                 "status": status,
                 "reason": result["reason"],
                 "page_type": result.get("page_type"),
+                "title": result.get("title"),
                 "article_id": page["page_id"] if is_article else None,
                 "run_id": self.run_id,
             }

@@ -91,3 +91,15 @@ def test_articles_written_before_modified_at_existed_read_as_null(demo_warehouse
         (dated,) = connection.execute("SELECT count(modified_at) FROM articles").fetchone() or (0,)
     assert rows == [("written-before", None)]
     assert dated > 0  # the sample's articles that name an update
+
+
+def test_pages_kept_out_of_articles_keep_their_headline(demo_warehouse):
+    # The sample's section fronts are `not_article` rows; their titles say what they were.
+    with duckdb.connect(str(demo_warehouse / "broadsheet.duckdb"), read_only=True) as connection:
+        rows = connection.execute(
+            "SELECT p.title, a.title FROM pages p LEFT JOIN articles a USING (article_id)"
+            " WHERE p.status IN ('not_article', 'article') ORDER BY p.status"
+        ).fetchall()
+    kept_out = [page for page, article in rows if article is None]
+    assert kept_out and all(kept_out)
+    assert all(page == article for page, article in rows if article is not None)
