@@ -8,7 +8,11 @@ with a date and then "by", and a byline's label alone ("Written by", "Author") o
 in the next element. A "By" line over the headline counts when it sits in the headline's own
 block (an article header's date and byline), not in the page's body before it.
 What follows is cut at the first date, separator or digit, and kept only if it reads like a
-name: one to five words, starting with a capital letter. Pure functions over a parsed page.
+name: one to five words, starting with a capital letter.
+
+The dates shown with the headline (`byline_date`): the publication's, and an update's after a
+label such as "Updated", read near the `<h1>` that holds the headline. Pure functions over a
+parsed page.
 """
 
 import re
