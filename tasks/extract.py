@@ -37,7 +37,6 @@ STORED_PARAGRAPHS = ("article", "error_page")  # pages whose paragraphs are kept
 # Characters of the body the language is guessed from: about a hundred words, where the guess
 # is as stable as on the whole body, and the cost grows with the length.
 _LANGUAGE_SAMPLE = 600
-_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 # A year and month as a path's segments (/2025/12/), which a CMS writes when the story is
 # first published.
 _URL_MONTH = re.compile(r"/((?:19|20)\d\d)/(0[1-9]|1[0-2])(?:/|$)")
@@ -46,7 +45,6 @@ _URL_MONTH = re.compile(r"/((?:19|20)\d\d)/(0[1-9]|1[0-2])(?:/|$)")
 _URL_DAY = re.compile(
     r"[/_-]((?:19|20)\d\d)([/_-])(0?[1-9]|1[0-2])\2(0?[1-9]|[12]\d|3[01])(?:\D|$)"
 )
-# A declared date as the standards write it: ISO 8601's day, then a time or nothing.
 # The objects whose datePublished is the story's or the thread's own, before a WebPage's.
 _DATED_TYPES = ARTICLE_TYPES | {"DiscussionForumPosting", "Question"}
 # The recall-mode rescue (`recall_rescue`), measured on both development sets
@@ -362,15 +360,8 @@ def publication_date(
 def day_at(date: str | None, fetched_at: datetime) -> datetime | None:
     """Midnight UTC of a day read from the page; a day after the capture is impossible and
     dropped."""
-    match = _DATE.match(date or "")
-    if not match:
-        return None
-    try:
-        year, month, day = map(int, match.groups())
-        value = datetime(year, month, day, tzinfo=UTC)
-    except ValueError:
-        return None
-    return value if value <= fetched_at else None
+    day = iso_day(date or "", fetched_at.astimezone(UTC).date())
+    return datetime.fromisoformat(day).replace(tzinfo=UTC) if day else None
 
 
 def _listed_date(page: dict[str, Any]) -> datetime | None:

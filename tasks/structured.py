@@ -166,10 +166,10 @@ def read_structured(tree: HtmlElement) -> Structured:
         content = (meta.get("content") or "").strip()
         if not content:
             continue
-        tag = meta.get("property") or meta.get("name") or meta.get("itemprop") or ""
-        if tag.lower() in _PUBLISHED_TAGS:
+        tag = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
+        if tag in _PUBLISHED_TAGS:
             published.append(content)
-        elif tag.lower() in _MODIFIED_TAGS:
+        elif tag in _MODIFIED_TAGS:
             modified.append(content)
         if (name := meta.get("property", "").lower()).startswith("og:"):
             open_graph.setdefault(name, content)
