@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from tasks.error_text import is_strong_error, is_weak_error
 from tasks.furniture import trailing_furniture
-from tasks.headline import story_segment
+from tasks.headline import DECORATION_WORDS, story_segment
 from tasks.ids import count_words, normalise_text
 from tasks.minhash import jaccard, shingles_of, tokens_of
 
@@ -120,6 +120,20 @@ def _story_key(line: str) -> str:
     return normalise_text(story_segment(line))
 
 
+def repeats_title(text: str, key: str, title_key: str) -> bool:
+    """Whether a paragraph (`key`: its normalise_text) is the title shown again: the whole
+    heading, its story part, or the title with a label before it or counters after it (the
+    words the headline leaves out, DECORATION_WORDS at most; tasks/headline.py)."""
+    if title_key in (key, _story_key(text)):
+        return True
+    words, title_words = key.split(), title_key.split()
+    extra = len(words) - len(title_words)
+    return 0 < extra <= DECORATION_WORDS < len(title_words) and title_words in (
+        words[extra:],
+        words[: len(title_words)],
+    )
+
+
 def mark_paragraphs(texts: list[str], title: str | None = None) -> list[Paragraph]:
     """Mark error text at the edges, furniture at the end, a first paragraph that repeats the
     title, and runs of paragraphs repeated on the page (the first copy is kept).
@@ -139,7 +153,7 @@ def mark_paragraphs(texts: list[str], title: str | None = None) -> list[Paragrap
             marked.append(Paragraph(text, ERROR_TEXT, "error_page_text"))
         elif index >= furniture:
             marked.append(Paragraph(text, BOILERPLATE, "page_furniture"))
-        elif index == first_body and title_key and title_key in (keys[index], _story_key(text)):
+        elif index == first_body and title_key and repeats_title(text, keys[index], title_key):
             marked.append(Paragraph(text, REPEATED, "repeat_of_title"))
         elif index in repeated:
             exact = keys.index(keys[index]) < index

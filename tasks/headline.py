@@ -3,13 +3,14 @@
 `<title>` carries the site's name ("Story | Site"), `og:title` and JSON-LD `headline` are
 often the SEO title, and a page may hold several `<h1>` (the logo, a menu, the story). The
 headline a reader sees is the `<h1>` whose words the metadata titles share (of several, the one
-sharing the most); when none does, the metadata's title without the site's name; a lone `<h1>`
-last. Pure functions.
+sharing the most), without a label or counters in markup of their own that the metadata leaves
+out ("Blog:", a source's domain, a comment count); when none agrees, the metadata's title
+without the site's name; a lone `<h1>` last. Pure functions.
 """
 
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
@@ -18,8 +19,11 @@ from tasks.ids import count_words, normalise_text
 from tasks.structured import Structured
 
 _MAX_HEADLINE_WORDS = 40
+# Words of a heading's label or counters that its metadata titles may leave out (see undecorated)
+DECORATION_WORDS = 3
 # A separator between a title and the site's name: "Story | Site", "Story - Site", "Site » Story"
 _SEPARATOR = re.compile(r"\s+[|\-–—:·•»~/]\s+|\s*[|·•»]\s*")
+_SEPARATOR_CHARACTERS = " |-–—:·•»~/"
 _BAR = re.compile(r"\s+[|¦]\s+")
 _SEPARATOR_KEPT = re.compile(f"({_SEPARATOR.pattern})")
 # Where a `<title>` may be cut into the site's name and the page's title, when one part is the
@@ -58,13 +62,9 @@ def _headline_pieces(element: HtmlElement) -> Iterator[str]:
             yield child.tail
 
 
-def visible_text(element: HtmlElement) -> str:
-    """The element's text, its pieces joined by spaces (markup inside a heading often stands
-    between words, and CSS may make a span a block), except a lone capital before a lower-case
-    rest: a drop cap ("<span>C</span>ycle"). Dates, nested headings and scripts inside it are
-    left out."""
+def _joined(pieces: Iterable[str]) -> str:
     text = ""
-    for piece in _headline_pieces(element):
+    for piece in pieces:
         before = text.rstrip()
         drop_cap = before[-1:].isupper() and (len(before) == 1 or not before[-2].isalpha())
         if drop_cap and piece[:1].islower():
@@ -72,6 +72,33 @@ def visible_text(element: HtmlElement) -> str:
         else:
             text += " " + piece if text else piece
     return text
+
+
+def visible_text(element: HtmlElement) -> str:
+    """The element's text, its pieces joined by spaces (markup inside a heading often stands
+    between words, and CSS may make a span a block), except a lone capital before a lower-case
+    rest: a drop cap ("<span>C</span>ycle"). Dates, nested headings and scripts inside it are
+    left out."""
+    return _joined(_headline_pieces(element))
+
+
+def undecorated(heading: HtmlElement, titles: set[str]) -> str | None:
+    """The heading's text without pieces at its start or end (its text nodes, DECORATION_WORDS
+    words at most in all) when what is left is one of `titles` (normalised): a label before
+    the headline ("<strong>Blog:</strong> Story", "Thread: <span>Story</span>"), or a source
+    and a comment count after it ("Story <a>(latimes.com)</a> <a>87</a>"), stands in markup of
+    its own that the page's titles leave out; None when no such cut gives a title."""
+    pieces = [piece for piece in _headline_pieces(heading) if piece.strip()]
+    words = [count_words(piece) for piece in pieces]
+    for first in range(len(pieces)):
+        for last in range(len(pieces), first, -1):
+            left_out = sum(words[:first]) + sum(words[last:])
+            if not 0 < left_out <= DECORATION_WORDS:
+                continue
+            text = _clean(_joined(pieces[first:last])).strip(_SEPARATOR_CHARACTERS)
+            if normalise_text(text) in titles:
+                return text
+    return None
 
 
 def _agreement(first: str, second: str) -> float:
@@ -170,12 +197,12 @@ def choose_headline(
         words = normalise_text(text).split()
         return set(words) <= site_words or "".join(words) in host_labels
 
-    headings = [
-        text
-        for heading in tree.iter("h1")
-        if 0 < len((text := _clean(visible_text(heading))).split()) <= _MAX_HEADLINE_WORDS
-        and not names_only_the_site(text)
-    ]
+    elements: dict[str, HtmlElement] = {}  # each heading's text, and its first <h1>
+    for element in tree.iter("h1"):
+        text = _clean(visible_text(element))
+        if 0 < len(text.split()) <= _MAX_HEADLINE_WORDS and not names_only_the_site(text):
+            elements.setdefault(text, element)
+    headings = list(elements)
     titled = [*structured.strings("headline"), structured.open_graph.get("og:title"), page_title]
     metadata = [text for raw in titled if (text := _clean(raw)) and not names_only_the_site(text)]
     # Of the headings that agree with a metadata title, the one sharing the most words with
@@ -188,6 +215,10 @@ def choose_headline(
     ]
     if agreeing:
         _, _, heading = max(agreeing)
+        # The heading as the metadata words it, when they differ by a label or counters only
+        said = {normalise_text(trim_site_name(text, site_words)) for text in metadata}
+        if normalise_text(heading) not in said:
+            heading = undecorated(elements[heading], said) or heading
         return story_segment(trim_site_name(heading, site_words))
     if metadata:
         titles = [without_site_name(text, site_words) for text in metadata]

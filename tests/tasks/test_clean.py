@@ -68,6 +68,21 @@ def test_first_paragraph_repeating_the_title_is_dropped():
     assert statuses(mark_paragraphs(PROSE, title="!"))[0] == (KEPT, None)
 
 
+def test_the_heading_shown_with_a_label_or_counters_is_the_title_too():
+    # the <h1> as the body's first line, with what the headline left out (tasks/headline.py)
+    title = "Grads find their degrees no longer guarantee jobs"
+    for heading in (f"Blog: {title}", f"{title} (latimes.com) 87"):
+        marked = mark_paragraphs([heading, *PROSE], title=title)
+        assert statuses(marked)[0] == (REPEATED, "repeat_of_title")
+    # more words than a label's, or the title's words inside a sentence, are the story's own
+    for line in (f"{title} as the industry changes fast", f"Now {title} again"):
+        assert statuses(mark_paragraphs([line, *PROSE], title=title))[0] == (KEPT, None)
+    # a title of a few words inside a longer first line is no proof
+    assert statuses(mark_paragraphs(["Harbour reopens in May", *PROSE], title="Harbour reopens"))[
+        0
+    ] == (KEPT, None)
+
+
 def test_trailing_furniture_is_boilerplate():
     texts = [
         *PROSE,

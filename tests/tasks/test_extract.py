@@ -423,3 +423,10 @@ def test_a_title_part_with_a_full_stop_is_no_site_name_when_it_is_the_longer_par
     story = found("Planting vs. Weeding • Gardenary")
     assert story.sitename == "garden.example" and story.title == "Planting vs. Weeding"
     assert found("Best High School Tutors in 2025 | Bold.org").sitename == "Bold.org"
+
+
+def test_a_label_in_markup_of_its_own_inside_the_h1_is_left_out_of_the_headline(metadata_pages):
+    # "<h1><strong>Blog:</strong> Best Social Media ...</h1>" under an og:title without "Blog:"
+    result, truth = _metadata_page(metadata_pages, "3036")
+    assert result["title"] == truth["title"]
+    assert result["status"] == "article"

@@ -151,3 +151,31 @@ def test_the_longest_part_counts_the_words_of_scripts_without_spaces():
     # "Xinhua | Xi meets the US president": a space-split count makes both parts one word
     assert story_segment("新华网 | 习近平会见美国总统") == "习近平会见美国总统"
     assert without_site_name("新华网 - 习近平会见美国总统", set()) == "习近平会见美国总统"
+
+
+def test_a_label_or_counters_in_the_h1_that_the_metadata_leaves_out_are_not_headline_words():
+    kicker = """<html><head><meta property="og:title" content="Best Agencies in 2025 | Example">
+    </head><body><h1><strong>Blog:</strong> Best Agencies in 2025</h1></body></html>"""
+    assert headline(kicker, "Example") == "Best Agencies in 2025"
+    # A discussion site's story heading: the link to the source and the comment count are
+    # elements of their own, nested in a wrapper.
+    counters = """<html><head><title>Grads Find Their Degrees No Longer Guarantee Jobs - Dots
+    </title></head><body><h1 class="story"><span class="story-title"><a href="/s">Grads Find
+    Their Degrees No Longer Guarantee Jobs</a> <span><a href="https://news.example.com/x">
+    (news.example.com)</a></span></span> <span class="comment-bubble"><a href="#c">87</a></span>
+    </h1></body></html>"""
+    assert (
+        headline(counters, url="https://dots.example.org/story/1")
+        == "Grads Find Their Degrees No Longer Guarantee Jobs"
+    )
+
+
+def test_an_h1_keeps_words_the_metadata_leaves_out_when_they_are_more_than_a_label():
+    # Four words in markup of their own are part of the headline, not a label: the h1 stays.
+    page = """<html><head><meta property="og:title" content="Harbour reopens"></head><body>
+    <h1><span>After a long winter</span> Harbour reopens</h1></body></html>"""
+    assert headline(page) == "After a long winter Harbour reopens"
+    # A label written in the h1's own text, not in markup of its own, stays too.
+    inline = """<html><head><meta property="og:title" content="Harbour reopens"></head><body>
+    <h1>Update: Harbour reopens</h1></body></html>"""
+    assert headline(inline) == "Update: Harbour reopens"
