@@ -49,6 +49,32 @@ def word_f1(expected: str, extracted: str) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
+def snippet_counts(
+    must_have: Iterable[str], must_not_have: Iterable[str], extracted: str
+) -> tuple[int, int, int, int]:
+    """WCXB's snippet check for one page, as trafilatura's own evaluation counts its
+    "with"/"without" sentences: (true positives, false negatives, false positives, true
+    negatives). A snippet is found when its words (normalised_words) stand in a row in the
+    extracted body's."""
+    body = f" {normalised_words(extracted)} "
+    found_have = [f" {normalised_words(s)} " in body for s in must_have if normalised_words(s)]
+    found_not = [f" {normalised_words(s)} " in body for s in must_not_have if normalised_words(s)]
+    return (
+        sum(found_have),
+        len(found_have) - sum(found_have),
+        sum(found_not),
+        len(found_not) - sum(found_not),
+    )
+
+
+def snippet_scores(counts: Iterable[tuple[int, int, int, int]]) -> tuple[float, float, float]:
+    """(precision, recall, F1) of snippet counts summed over pages."""
+    rows = list(counts)
+    tp, fn, fp = (sum(row[column] for row in rows) for column in range(3))
+    precision, recall = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
+    return precision, recall, 2 * precision * recall / max(precision + recall, 1e-9)
+
+
 _NAME_SEPARATORS = re.compile(r"\s*(?:[,;&|/]|\band\b|\bund\b|\bet\b|\by\b)\s*", re.I)
 
 

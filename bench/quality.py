@@ -10,9 +10,10 @@ no article. Bare `trafilatura.extract` with default settings runs on the same pa
 
 Printed, for the 181-page benchmark: body precision, recall and F1 (its published 4-gram
 metric). For wcxb-dev: word F1 per page type, over all pages and over the pages the archive
-kept as articles (bare trafilatura on the same pages beside it); how many pages of each type
-became articles; the headline, publication day and authors of its articles against the ground
-truth, next to trafilatura's own metadata.
+kept as articles (bare trafilatura on the same pages beside it), and over the latter the labels'
+must-have and must-not-have snippets; how many pages of each type became articles; the
+headline, publication day and authors of its articles against the ground truth, next to
+trafilatura's own metadata.
 """
 
 import argparse
@@ -45,6 +46,8 @@ from bench.metric import (
     names_of,
     names_without_credentials,
     normalised_words,
+    snippet_counts,
+    snippet_scores,
     word_f1,
 )
 from flows.archive import archive
@@ -160,6 +163,7 @@ def print_wcxb(pages: list[dict]) -> None:
             bare_kept = fmean(word_f1(p["truth"]["body"], p["bare"]["body"]) for p in kept)
             line += f"{len(kept):12}{ours_kept:9.4f}{bare_kept:8.4f}{ours_kept - bare_kept:+8.4f}"
         print(line)
+    print_snippets(by_type)
     print("wcxb-dev pages by what the archive made of them")
     for page_type, group in sorted(by_type.items(), key=lambda item: item[0] != "article"):
         outcomes: dict[str, int] = defaultdict(int)
@@ -180,6 +184,30 @@ def print_wcxb(pages: list[dict]) -> None:
     )
     print(f"true articles lost: {lost}/{len(articles)} ({lost / max(len(articles), 1):.1%})")
     print_metadata(articles)
+
+
+def print_snippets(by_type: dict[str, list[dict]]) -> None:
+    """The labels' must-have and must-not-have sentences over the pages kept as articles,
+    counted as trafilatura's evaluation counts its own: a second view of the bodies, whether
+    the sentences that matter are there and the furniture is not, whatever a body's length."""
+    print(
+        "wcxb-dev snippets, as articles   pages   archive P      R      F |    bare P      R      F"
+    )
+    for page_type, group in sorted(by_type.items(), key=lambda item: item[0] != "article"):
+        kept = [p for p in group if p["ours"]["status"] in ("article", "duplicate")]
+        if not kept:
+            continue
+        line = f"  {page_type:29}{len(kept):7}"
+        for who in ("ours", "bare"):
+            counts = [
+                snippet_counts(
+                    p["truth"].get("with") or [], p["truth"].get("without") or [], p[who]["body"]
+                )
+                for p in kept
+            ]
+            precision, recall, f1 = snippet_scores(counts)
+            line += f"{precision:11.3f}{recall:7.3f}{f1:7.3f}" + (" |" if who == "ours" else "")
+        print(line)
 
 
 def print_metadata(articles: list[dict]) -> None:
