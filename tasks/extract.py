@@ -7,6 +7,7 @@ Every exception a page can cause becomes a `failed` result with a reason code.
 import contextlib
 import itertools
 import re
+from copy import copy
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -224,7 +225,8 @@ def recall_rescue(
     tree: HtmlElement, url: str, config: ExtractConfig, document: Document | None
 ) -> Document | None:
     """trafilatura's recall-mode body, when the page holds sentences `document` lacks and
-    recall mode adds mostly sentences; else None.
+    recall mode adds mostly sentences; else, when those sentences outnumber the body's words,
+    the page's paragraphs as trafilatura's baseline reads them (if longer); else None.
 
     Balanced mode drops some layouts' prose: an article's bulleted paragraphs, a guide's
     sections in <div> cards, a whole body it cannot place. Recall mode finds them, and on other
@@ -232,7 +234,8 @@ def recall_rescue(
     only when the sentences missing beside the body's own (`missed_sentence_words`) reach
     _MISSED_SENTENCE_WORDS words and _MISSED_SENTENCE_SHARE of the body (about one page in
     seven), and kept when it is _RECALL_GAIN times longer and _RECALL_SENTENCE_SHARE of the
-    words of the lines it adds are in sentences (see bench/README.md).
+    words of the lines it adds are in sentences (see bench/README.md). The baseline's body
+    keeps `document`'s other fields.
     """
     body = (document.text or "") if document is not None else ""
     body_words = count_words(body)
@@ -240,11 +243,23 @@ def recall_rescue(
     if missed < max(_MISSED_SENTENCE_WORDS, _MISSED_SENTENCE_SHARE * body_words):
         return None
     recalled = _body(tree, url, config, precise=False, recall=True)
-    if recalled is None or _words(recalled) < _RECALL_GAIN * max(body_words, 1):
+    if recalled is not None and _words(recalled) >= _RECALL_GAIN * max(body_words, 1):
+        kept_lines = set(body.split("\n"))
+        added = [line for line in (recalled.text or "").split("\n") if line not in kept_lines]
+        if _sentence_share(added) >= _RECALL_SENTENCE_SHARE:
+            return recalled
+    # Recall mode cannot place them either. When more of the page's prose stands beside the
+    # body than in it, the extraction has latched onto a part of the story (a lead before a
+    # table of tips, one post of a thread): the page's own paragraphs, as trafilatura's
+    # baseline reads them (embedded JSON, <article>, <p>), are the story.
+    if document is None or missed < body_words:
         return None
-    kept_lines = set(body.split("\n"))
-    added = [line for line in (recalled.text or "").split("\n") if line not in kept_lines]
-    return recalled if _sentence_share(added) >= _RECALL_SENTENCE_SHARE else None
+    _, text, _ = trafilatura.baseline(tree)  # it copies the tree
+    if count_words(text) < _RECALL_GAIN * body_words:
+        return None
+    paragraphs = copy(document)
+    paragraphs.text = text
+    return paragraphs
 
 
 def extract_body(tree: HtmlElement, url: str, config: ExtractConfig) -> Document | None:

@@ -64,16 +64,18 @@ def stories() -> list[list[str]]:
 
 @pytest.fixture(scope="session")
 def recall_pages() -> dict[str, tuple[bytes, dict]]:
-    """Three wcxb-dev pages of tests/fixtures/recall where trafilatura's balanced and recall
-    modes differ: a bulleted article, an article balanced mode finds nothing of, and a shop
-    page where recall mode adds a feature list."""
+    """Four wcxb-dev pages of tests/fixtures/recall where trafilatura's balanced and recall
+    modes differ or both fall short: a bulleted article, an article balanced mode finds nothing
+    of, a shop page where recall mode adds a feature list, and a guide whose sections neither
+    mode finds (0061)."""
     return labelled_pages(FIXTURES / "recall")
 
 
 @pytest.fixture(scope="session")
 def metadata_pages() -> dict[str, tuple[bytes, dict]]:
-    """Seven wcxb-dev pages of tests/fixtures/metadata: a blog post whose archive menu holds
+    """Eight wcxb-dev pages of tests/fixtures/metadata: a blog post whose archive menu holds
     older dates than its own (0398), two pages written with mojibake (4656 in the headline,
     2362 in the body), a forum thread and a page whose declared dates htmldate misreads (0548,
-    4825), and two whose byline shows a date htmldate's search passes over (0146, 0074)."""
+    4825), two whose byline shows a date htmldate's search passes over (0146, 0074), and one
+    whose <h1> holds a label its metadata title leaves out (3036)."""
     return labelled_pages(FIXTURES / "metadata")

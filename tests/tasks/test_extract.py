@@ -238,6 +238,19 @@ def test_recall_mode_rescues_an_article_balanced_mode_finds_nothing_of(recall_pa
     assert word_f1(truth["main_content"], result["body"]) > 0.95
 
 
+def test_the_pages_paragraphs_are_the_body_when_most_of_its_prose_is_beside_it(recall_pages):
+    # A restaurant tip guide: balanced and recall modes both keep its lead and headings and
+    # drop the sections after them (in a <div> of embedded HTML), 750 words of sentences
+    # beside the 474 they keep. trafilatura's baseline, the page's own paragraphs, has them.
+    result, truth = _recall_page(recall_pages, "0061")
+    without, _ = _recall_page(recall_pages, "0061", recall_rescue=False)
+    tip = "By understanding and applying these recommended tipping practices"
+    assert tip in result["body"] and tip not in without["body"]
+    assert word_f1(truth["main_content"], result["body"]) > 0.85
+    assert word_f1(truth["main_content"], without["body"]) < 0.55
+    assert result["status"] == "article" and result["page_type"] == "article"
+
+
 def test_recall_mode_is_not_kept_when_what_it_adds_is_no_prose(recall_pages):
     # A meditation class's shop page: sentences beside its text are missing, but recall mode
     # adds a membership's feature list and prices (and would halve the body's precision).
