@@ -182,6 +182,17 @@ def _longest_reading(first: str, others: list[str]) -> str:
     return max([first, *longer], key=lambda t: len(t.split()))
 
 
+def without_host(title: str, host: str) -> str:
+    """`title` without the site's address written before it with no separator ("davidbau.com
+    Vibe Coding", as a blog's template prefixes each post's title), when two words or more are
+    left."""
+    words = title.split()
+    address = host.lower().removeprefix("www.")
+    if len(words) > 2 and address and words[0].lower() == address:
+        return " ".join(words[1:])
+    return title
+
+
 def choose_headline(
     tree: HtmlElement, structured: Structured, site_name: str | None, url: str | None
 ) -> str | None:
@@ -193,9 +204,12 @@ def choose_headline(
     page_title = _clean(title_element.text_content() if title_element is not None else None)
     site_words |= _site_segments(page_title, structured, site_words)
 
+    address = "".join(normalise_text(host.removeprefix("www.")).split())
+
     def names_only_the_site(text: str) -> bool:
         words = normalise_text(text).split()
-        return set(words) <= site_words or "".join(words) in host_labels
+        joined = "".join(words)
+        return set(words) <= site_words or joined in host_labels or joined == address
 
     elements: dict[str, HtmlElement] = {}  # each heading's text, and its first <h1>
     for element in tree.iter("h1"):
@@ -221,6 +235,6 @@ def choose_headline(
             heading = undecorated(elements[heading], said) or heading
         return story_segment(trim_site_name(heading, site_words))
     if metadata:
-        titles = [without_site_name(text, site_words) for text in metadata]
+        titles = [without_host(without_site_name(text, site_words), host) for text in metadata]
         return _longest_reading(titles[0], titles[1:])
     return headings[0] if headings else None

@@ -6,6 +6,7 @@ from tasks.headline import (
     story_segment,
     trim_site_name,
     visible_text,
+    without_host,
     without_site_name,
 )
 from tasks.structured import read_structured
@@ -179,3 +180,15 @@ def test_an_h1_keeps_words_the_metadata_leaves_out_when_they_are_more_than_a_lab
     inline = """<html><head><meta property="og:title" content="Harbour reopens"></head><body>
     <h1>Update: Harbour reopens</h1></body></html>"""
     assert headline(inline) == "Update: Harbour reopens"
+
+
+def test_the_sites_address_before_a_title_without_separator_goes():
+    page = """<html><head><title>davidbau.com Vibe Coding</title></head><body>
+    <h1><a href="/">davidbau.com</a></h1><p>Text</p></body></html>"""
+    assert headline(page, url="https://davidbau.com/archives/2025/vibe.html") == "Vibe Coding"
+    assert without_host("Example.org Vibe Coding", "www.example.org") == "Vibe Coding"
+    # beside a single word, or anywhere but first, it may be the story's subject: it stays
+    assert without_host("Example.org launches", "example.org") == "Example.org launches"
+    assert without_host("Vibe Coding on example.org", "example.org") == (
+        "Vibe Coding on example.org"
+    )
