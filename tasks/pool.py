@@ -67,7 +67,10 @@ def _shared_pool(workers: int, memory_mb: int) -> ProcessPool:
     with _lock:
         if _pool is None or _pool_key != (workers, memory_mb) or not _pool.active:
             if _pool is not None:
+                # Joined too: a pool stopped and left unjoined keeps workers the fork server
+                # waits on, and `shutdown` then hung in stopping the fork server.
                 _pool.stop()
+                _pool.join()
             _pool = ProcessPool(
                 max_workers=workers,
                 initializer=_start_worker,

@@ -200,6 +200,17 @@ def test_shutting_the_pool_down_stops_its_processes_and_a_new_pool_starts(benchm
         assert extraction_processes() == []
 
 
+@pytest.mark.timeout(120)
+def test_a_pool_replaced_by_one_of_another_size_leaves_nothing_to_wait_on(benchmark):
+    """A shard task given one worker, then one given all cores: the first pool is stopped for
+    the second, and shutting down afterwards must not wait forever on its workers."""
+    html, _ = next(iter(benchmark.values()))
+    for workers in (1, 0):
+        [(_, result)] = extract_pages([page(html)], ExtractConfig(), workers=workers)
+        assert result["status"] == "article"
+    pool.shutdown()
+
+
 def test_the_memory_cap_counts_from_what_a_worker_starts_with(benchmark):
     """A worker starts with hundreds of MB mapped (more when its program imports DuckDB and
     Prefect); a cap on the whole address space would fail every page under a small cap, one
