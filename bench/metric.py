@@ -57,8 +57,11 @@ def snippet_counts(
     negatives). A snippet is found when its words (normalised_words) stand in a row in the
     extracted body's."""
     body = f" {normalised_words(extracted)} "
-    found_have = [f" {normalised_words(s)} " in body for s in must_have if normalised_words(s)]
-    found_not = [f" {normalised_words(s)} " in body for s in must_not_have if normalised_words(s)]
+
+    def found(snippets: Iterable[str]) -> list[bool]:
+        return [f" {words} " in body for s in snippets if (words := normalised_words(s))]
+
+    found_have, found_not = found(must_have), found(must_not_have)
     return (
         sum(found_have),
         len(found_have) - sum(found_have),

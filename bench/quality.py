@@ -140,6 +140,14 @@ def load_pages(benchmark: Path, wcxb: Path) -> list[dict[str, Any]]:
     return pages
 
 
+WHO = ("ours", "bare")
+
+
+def archived_as_article(page: dict) -> bool:
+    """Whether the archive kept the page as an article (a duplicate's is its survivor)."""
+    return page["ours"]["status"] in ("article", "duplicate")
+
+
 def print_benchmark(pages: list[dict]) -> None:
     # The set is mostly English: its other pages, by the language the archive detects, are the
     # one view this bench has of the other languages a news archive meets.
@@ -152,7 +160,7 @@ def print_benchmark(pages: list[dict]) -> None:
     ):
         if heading and group:
             print(f"  {heading}")
-        for who in ("ours", "bare") if group else ():
+        for who in WHO if group else ():
             p, r, f = body_scores((page["truth"]["body"], page[who]["body"]) for page in group)
             name = "broadsheet archive" if who == "ours" else "trafilatura.extract"
             print(f"{'':{indent}}{name:{38 - indent}}{p:10.4f}{r:10.4f}{f:10.4f}")
@@ -169,7 +177,7 @@ def print_wcxb(pages: list[dict]) -> None:
     for page_type, group in sorted(by_type.items(), key=lambda item: item[0] != "article"):
         ours = fmean(word_f1(p["truth"]["body"], p["ours"]["body"]) for p in group)
         theirs = fmean(word_f1(p["truth"]["body"], p["bare"]["body"]) for p in group)
-        kept = [p for p in group if p["ours"]["status"] in ("article", "duplicate")]
+        kept = [p for p in group if archived_as_article(p)]
         line = f"  {page_type:18}{len(group):7}{ours:9.4f}{theirs:8.4f}{ours - theirs:+8.4f} |"
         if kept:
             ours_kept = fmean(word_f1(p["truth"]["body"], p["ours"]["body"]) for p in kept)
@@ -188,9 +196,9 @@ def print_wcxb(pages: list[dict]) -> None:
         listed = ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items(), key=lambda i: -i[1]))
         print(f"  {page_type:18}{listed}")
     non_articles = [p for p in pages if p["type"] in ("listing", "collection", "product")]
-    out = sum(p["ours"]["status"] not in ("article", "duplicate") for p in non_articles)
+    out = sum(not archived_as_article(p) for p in non_articles)
     articles = by_type["article"]
-    lost = sum(p["ours"]["status"] not in ("article", "duplicate") for p in articles)
+    lost = sum(not archived_as_article(p) for p in articles)
     print(
         f"listing, collection and product pages kept out of articles: {out}/{len(non_articles)}"
         f" ({out / max(len(non_articles), 1):.1%})"
@@ -207,11 +215,11 @@ def print_snippets(by_type: dict[str, list[dict]]) -> None:
         "wcxb-dev snippets, as articles   pages   archive P      R      F |    bare P      R      F"
     )
     for page_type, group in sorted(by_type.items(), key=lambda item: item[0] != "article"):
-        kept = [p for p in group if p["ours"]["status"] in ("article", "duplicate")]
+        kept = [p for p in group if archived_as_article(p)]
         if not kept:
             continue
         line = f"  {page_type:29}{len(kept):7}"
-        for who in ("ours", "bare"):
+        for who in WHO:
             counts = [
                 snippet_counts(
                     p["truth"].get("with") or [], p["truth"].get("without") or [], p[who]["body"]
@@ -221,9 +229,6 @@ def print_snippets(by_type: dict[str, list[dict]]) -> None:
             precision, recall, f1 = snippet_scores(counts)
             line += f"{precision:11.3f}{recall:7.3f}{f1:7.3f}" + (" |" if who == "ours" else "")
         print(line)
-
-
-WHO = ("ours", "bare")
 
 
 def print_metadata(articles: list[dict]) -> None:
@@ -260,7 +265,7 @@ def print_metadata(articles: list[dict]) -> None:
     )
     for name, field, right in rows:
         labelled = [p for p in articles if p["truth"].get(field)]
-        kept = [p for p in labelled if p["ours"]["status"] in ("article", "duplicate")]
+        kept = [p for p in labelled if archived_as_article(p)]
         line = f"  {name:34}{len(labelled):9}"
         line += "".join(f"{fmean(right(p, who) for p in labelled):10.3f}" for who in WHO)
         line += f" |{len(kept):9}"
@@ -293,7 +298,7 @@ def dump_outcomes(pages: list[dict], path: Path) -> None:
                 "url": page["url"],
                 "truth": {k: truth.get(k) for k in ("title", "author", "publish_date", "body")},
             }
-            for who in ("ours", "bare"):
+            for who in WHO:
                 found = page[who]
                 body = found.get("body") or ""
                 if page["set"] == "benchmark":

@@ -22,8 +22,8 @@ _MAX_HEADLINE_WORDS = 40
 # Words of a heading's label or counters that its metadata titles may leave out (see undecorated)
 DECORATION_WORDS = 3
 # A separator between a title and the site's name: "Story | Site", "Story - Site", "Site » Story"
-_SEPARATOR = re.compile(r"\s+[|\-–—:·•»~/]\s+|\s*[|·•»]\s*")
-_SEPARATOR_CHARACTERS = " |-–—:·•»~/"
+_SEPARATOR_CHARACTERS = "|-–—:·•»~/"
+_SEPARATOR = re.compile(rf"\s+[{re.escape(_SEPARATOR_CHARACTERS)}]\s+|\s*[|·•»]\s*")
 _BAR = re.compile(r"\s+[|¦]\s+")
 _SEPARATOR_KEPT = re.compile(f"({_SEPARATOR.pattern})")
 # Where a `<title>` may be cut into the site's name and the page's title, when one part is the
@@ -95,7 +95,7 @@ def undecorated(heading: HtmlElement, titles: set[str]) -> str | None:
             left_out = sum(words[:first]) + sum(words[last:])
             if not 0 < left_out <= DECORATION_WORDS:
                 continue
-            text = _clean(_joined(pieces[first:last])).strip(_SEPARATOR_CHARACTERS)
+            text = _clean(_joined(pieces[first:last])).strip(" " + _SEPARATOR_CHARACTERS)
             if normalise_text(text) in titles:
                 return text
     return None
