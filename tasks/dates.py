@@ -7,6 +7,7 @@ Arabic-Indic and full-width digits) are read here first. Pure functions.
 """
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime, time
 
 from htmldate.extractors import try_date_expr
@@ -14,6 +15,10 @@ from htmldate.extractors import try_date_expr
 _ISO_DAY = re.compile(r"((?:1[89]|20)\d\d)-(\d\d)-(\d\d)(?:$|[T ])")
 _YEAR = re.compile(r"(?<![0-9])(?:19|20)[0-9][0-9](?![0-9])")
 _EARLIEST = datetime(1995, 1, 1)  # htmldate's own lower bound: dates before the web are noise
+# The characters around a year that a date written with it takes: "Wednesday, January 31, "
+# before it, "年12月31日" after it.
+_BEFORE_YEAR = 32
+_AFTER_YEAR = 16
 # Digits other scripts write, as ASCII: Arabic-Indic, Eastern Arabic-Indic (Persian, Urdu),
 # full-width (Chinese, Japanese).
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹０１２３４５６７８９", "0123456789" * 3)
@@ -52,10 +57,10 @@ def iso_day(text: str, latest: date) -> str | None:
     return _valid(match, (1, 2, 3), latest)
 
 
-def shown_day(text: str, latest: date) -> str | None:
+def shown_day(text: str, latest: date, thorough: bool = True) -> str | None:
     """The day a date written with its year gives (ISO 8601, the forms above, or those
     htmldate reads); none after `latest`, none for a date without a year or a relative one
-    ("1 day ago")."""
+    ("1 day ago"). Not `thorough`: only the forms read without dateparser."""
     if _ISO_DAY.match(text.strip()):
         return iso_day(text, latest)
     text = text.translate(_DIGITS)
@@ -68,6 +73,18 @@ def shown_day(text: str, latest: date) -> str | None:
     bounds = (_EARLIEST, datetime.combine(latest, time.max))
     # htmldate's own patterns first (0.03 ms); dateparser, behind its extensive mode, reads
     # more forms ("Aug. 5, 2024", "2 февраля 2024") at 20 ms a line
-    return try_date_expr(text, "%Y-%m-%d", False, *bounds) or try_date_expr(
-        text, "%Y-%m-%d", True, *bounds
+    return try_date_expr(text, "%Y-%m-%d", False, *bounds) or (
+        try_date_expr(text, "%Y-%m-%d", True, *bounds) if thorough else None
+    )
+
+
+def writes_day(texts: Iterable[str], day: str) -> bool:
+    """Whether one of `texts` writes the ISO `day` in full, in a form `shown_day` reads
+    without dateparser: the words around each mention of its year are read as a date."""
+    year = day[:4]
+    latest = date.fromisoformat(day)
+    return any(
+        shown_day(text[max(0, at - _BEFORE_YEAR) : at + _AFTER_YEAR], latest, thorough=False) == day
+        for text in (text.translate(_DIGITS) for text in texts)
+        for at in (match.start() for match in re.finditer(year, text))
     )

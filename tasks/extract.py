@@ -24,7 +24,7 @@ from trafilatura.utils import HTML_PARSER as TRAFILATURA_PARSER
 from tasks.byline import byline_author, byline_date, clean_authors
 from tasks.clean import KEPT, Paragraph, body_of, mark_paragraphs, page_verdict
 from tasks.config import DedupConfig, ExtractConfig
-from tasks.dates import iso_day, shown_day
+from tasks.dates import iso_day, shown_day, writes_day
 from tasks.decode import DecodeError, charset_from_content_type, decode_html, repair_mojibake
 from tasks.headline import choose_headline, plausible_site_name
 from tasks.ids import count_words, normalise_text, paragraph_key, site_of, text_hash
@@ -46,6 +46,8 @@ _URL_MONTH = re.compile(r"/((?:19|20)\d\d)/(0[1-9]|1[0-2])(?:/|$)")
 _URL_DAY = re.compile(
     r"[/_-]((?:19|20)\d\d)([/_-])(0?[1-9]|1[0-2])\2(0?[1-9]|[12]\d|3[01])(?:\D|$)"
 )
+# The text a reader sees: a script's or a style sheet's text is no date the page writes.
+_PAGE_TEXT = etree.XPath("//body//text()[not(ancestor::script or ancestor::style)]")
 # The objects whose datePublished is the story's or the thread's own, before a WebPage's.
 _DATED_TYPES = ARTICLE_TYPES | {"DiscussionForumPosting", "Question"}
 # The recall-mode rescue (`recall_rescue`), measured on both development sets
@@ -351,9 +353,7 @@ def publication_date(
     stated = None
     if not (web and _URL_DAY.search(address.path)):
         stated = stated_day(tree, structured or read_structured(tree), headline, latest)
-    day = stated or find_date(
-        tree, url=url, extensive_search=True, original_date=True, max_date=latest.isoformat()
-    )
+    day = stated or searched_day(tree, url, None, latest)
     month = _URL_MONTH.search(address.path) if web else None
     if month is None or (day or "").startswith(f"{month[1]}-{month[2]}"):
         return day
@@ -361,15 +361,33 @@ def publication_date(
     if first > latest:
         return day
     last = min(latest, (first + timedelta(days=31)).replace(day=1) - timedelta(days=1))
-    within = find_date(
+    return searched_day(tree, url, first, last) or first.isoformat()
+
+
+def searched_day(tree: HtmlElement, url: str, earliest: date | None, latest: date) -> str | None:
+    """The publication day htmldate's extensive search finds between `earliest` and `latest`,
+    unless it is the first of a month the page never writes as a day.
+
+    When the page gives no whole date, htmldate's last resorts stand a year or a month for a
+    day: a copyright line ("© 2020") becomes January 1st, a "March 2024" anywhere the 1st of
+    March. Such a day is kept only where the page writes it in full, in its text or in the
+    tags and attributes htmldate's fast search reads; else the archive says it does not know
+    (bench/README.md, twenty-second session).
+    """
+    day = find_date(
         tree,
         url=url,
         extensive_search=True,
         original_date=True,
-        min_date=first.isoformat(),
-        max_date=last.isoformat(),
+        min_date=earliest.isoformat() if earliest else None,
+        max_date=latest.isoformat(),
     )
-    return within or first.isoformat()
+    if day is None or not day.endswith("-01"):
+        return day
+    written = find_date(
+        tree, url=url, extensive_search=False, original_date=True, min_date=day, max_date=day
+    )
+    return day if written == day or writes_day(_PAGE_TEXT(tree), day) else None
 
 
 def day_at(date: str | None, fetched_at: datetime) -> datetime | None:

@@ -73,9 +73,10 @@ def recall_pages() -> dict[str, tuple[bytes, dict]]:
 
 @pytest.fixture(scope="session")
 def metadata_pages() -> dict[str, tuple[bytes, dict]]:
-    """Eight wcxb-dev pages of tests/fixtures/metadata: a blog post whose archive menu holds
+    """Ten wcxb-dev pages of tests/fixtures/metadata: a blog post whose archive menu holds
     older dates than its own (0398), two pages written with mojibake (4656 in the headline,
     2362 in the body), a forum thread and a page whose declared dates htmldate misreads (0548,
-    4825), two whose byline shows a date htmldate's search passes over (0146, 0074), and one
-    whose <h1> holds a label its metadata title leaves out (3036)."""
+    4825), two whose byline shows a date htmldate's search passes over (0146, 0074), one
+    whose <h1> holds a label its metadata title leaves out (3036), and two with no date but a
+    copyright line (0255, 0053)."""
     return labelled_pages(FIXTURES / "metadata")

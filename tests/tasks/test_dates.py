@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from tasks.dates import iso_day, shown_day
+from tasks.dates import iso_day, shown_day, writes_day
 
 LATEST = date(2026, 4, 1)
 
@@ -51,3 +51,24 @@ def test_iso_day(text, day):
 )
 def test_shown_day(text, day):
     assert shown_day(text, LATEST) == day
+
+
+@pytest.mark.parametrize(
+    ("texts", "day", "written"),
+    [
+        (["Posted on Wednesday, January 1, 2025 by the editors"], "2025-01-01", True),
+        (["Menu", "Stand: 1. März 2023, 10:00 Uhr"], "2023-03-01", True),
+        (["公開日：２０２５年１月１日"], "2025-01-01", True),  # full-width digits
+        (
+            ["A long paragraph that names 2025 once. " * 3 + "Updated 2025-01-01."],
+            "2025-01-01",
+            True,
+        ),
+        # a year, a month, or another day of the month: not the day
+        (["© 2025 Example Media. All rights reserved."], "2025-01-01", False),
+        (["Archive", "March 2024", "February 2024"], "2024-03-01", False),
+        (["Posted on January 11, 2025"], "2025-01-01", False),
+    ],
+)
+def test_writes_day(texts, day, written):
+    assert writes_day(texts, day) is written

@@ -22,6 +22,7 @@ from tasks.extract import (
     process_page,
     publication_date,
     recall_rescue,
+    searched_day,
     stated_day,
     update_day,
     use_fast_element_lookup,
@@ -307,6 +308,39 @@ def test_a_date_the_url_names_no_day_of_falls_back_to_the_first_of_its_month():
     assert publication_date(tree, "https://blog.example/a-post", NOW) == "2014-03-03"
     # a saved page's folders name the month it was saved in, not its own
     assert publication_date(tree, "file:///archive/2025/12/a-post.html", NOW) == "2014-03-03"
+
+
+def test_a_year_or_month_htmldate_stands_for_a_day_is_no_publication_date(metadata_pages):
+    # Two pages with no date but a copyright line: htmldate's last resort makes its year
+    # January 1st. 0255's label (2021-08-04) is written nowhere on the page.
+    for key, copyright_day in (("0255", "2020-01-01"), ("0053", "2025-01-01")):
+        html, truth = metadata_pages[key]
+        tree = trafilatura.load_html(html)
+        found = find_date(
+            tree, url=truth["url"], extensive_search=True, original_date=True, max_date="2026-04-01"
+        )
+        assert found == copyright_day
+        result, _ = _metadata_page(metadata_pages, key)
+        assert result["published_at"] is None
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("<p>Posted on January 1, 2025.</p><footer>© 2025 Example Media</footer>", "2025-01-01"),
+        ("<p>Posted 2024-03-01 by the editors.</p>", "2024-03-01"),
+        ("<p>Wednesday, 1. März 2023, von der Redaktion</p>", "2023-03-01"),
+        ("<p>2023年1月1日 发布</p><footer>© 2023</footer>", "2023-01-01"),
+        ("<footer>© 2025 Example Media</footer>", None),
+        ("<aside><a href='/archive'>March 2024</a></aside>", None),
+    ],
+)
+def test_the_first_of_a_month_is_kept_only_when_the_page_writes_that_day(text, day):
+    tree = trafilatura.load_html(
+        f"<html><body><article><p>A story with no byline.</p></article>{text}</body></html>"
+    )
+    assert searched_day(tree, "https://news.example/a-story", None, NOW.date()) == day
+    assert publication_date(tree, "https://news.example/a-story", NOW) == day
 
 
 def test_a_declared_publication_date_comes_before_htmldates_search(metadata_pages):
