@@ -15,7 +15,9 @@ class _Frozen(BaseModel):
 class ExtractConfig(_Frozen):
     """How one page becomes an article."""
 
-    page_timeout_seconds: float = Field(5.0, gt=0, description="wall time per page")
+    page_timeout_seconds: float = Field(
+        5.0, gt=0, description="CPU time per page (tasks/pool.py; the clock stops it at 4x)"
+    )
     worker_memory_mb: int = Field(
         2048, ge=256, description="address space a worker may add to what it starts with"
     )

@@ -1,21 +1,27 @@
-"""A pool of extraction processes with a wall-clock limit and a memory cap per page.
+"""A pool of extraction processes with a CPU-time limit and a memory cap per page.
 
-Trafilatura is CPU-bound Python, so pages are spread over processes. A page that overruns its
-time limit gets its worker killed and replaced (from a fork server that has trafilatura loaded,
-so a replacement costs a fork and the import of the program's main module, about 0.3 s for the
-`broadsheet` command, not an interpreter start with trafilatura, about 2 s); the page is
-recorded as failed. One pool serves every shard task of a process, until `shutdown`.
+Trafilatura is CPU-bound Python, so pages are spread over processes. A page's limit counts the
+CPU time its worker spends on it, not the time on the clock: on a loaded machine (a Dask
+cluster's workers beside the pool, another job) a page takes longer by the clock but not in
+CPU time, and a clock limit made the same page an article one night and a `timeout` row the
+next. A page past its CPU time is stopped in the worker and recorded as failed. A page stuck
+where the CPU clock cannot stop it (inside one long call into C) is stopped by the clock at
+`WALL_CLOCK_MARGIN` times the limit: its worker is killed and replaced (from a fork server that
+has trafilatura loaded, so a replacement costs a fork and the import of the program's main
+module, about 0.3 s for the `broadsheet` command, not an interpreter start with trafilatura,
+about 2 s). One pool serves every shard task of a process, until `shutdown`.
 """
 
 import gc
 import logging
 import os
 import resource
+import signal
 import threading
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import TimeoutError as FutureTimeout
-from typing import Any
+from typing import Any, TypeVar
 
 from pebble import ProcessExpired, ProcessPool
 
@@ -25,6 +31,10 @@ from tasks.extract import failed, process_page, use_fast_element_lookup
 from tasks.fast_xpath import speed_up_library_xpaths
 
 _IN_FLIGHT_PER_WORKER = 4
+# A page stopped by the clock rather than by its CPU time: enough for the machine to be loaded
+# four times over (two Dask workers' pools on each core) before the clock decides.
+WALL_CLOCK_MARGIN = 4
+_Result = TypeVar("_Result")
 _lock = threading.Lock()
 _pool: ProcessPool | None = None
 _pool_key: tuple[int, int] | None = None
@@ -55,6 +65,45 @@ def _start_worker(megabytes: int) -> None:
     # live as long as it does. Frozen, the collector stops scanning them again on every full
     # collection: 7% fewer instructions a page.
     gc.freeze()
+
+
+class PageOvertime(BaseException):
+    """A page's CPU time ran out. A BaseException, as KeyboardInterrupt is: the `except
+    Exception` clauses around trafilatura's fallbacks must not swallow it."""
+
+
+_limit_armed = False
+
+
+def _overrun(signum: int, frame: object) -> None:
+    # A signal already pending when the call returned must not stop the code after it.
+    if _limit_armed:
+        raise PageOvertime
+
+
+def within_cpu_time(seconds: float, function: Callable[..., _Result], *args: Any) -> _Result:
+    """`function(*args)`, stopped with PageOvertime once it has used `seconds` of the process's
+    CPU time (user and system). For a process's main thread, where signal handlers run; the
+    stop comes between two Python instructions, so a long call into C finishes first."""
+    global _limit_armed
+    signal.signal(signal.SIGPROF, _overrun)
+    _limit_armed = True
+    signal.setitimer(signal.ITIMER_PROF, seconds)
+    try:
+        return function(*args)
+    finally:
+        _limit_armed = False
+        signal.setitimer(signal.ITIMER_PROF, 0)
+
+
+def _extract_within_limit(
+    page: dict[str, Any], config: ExtractConfig, dedup: DedupConfig
+) -> dict[str, Any]:
+    """process_page in a worker; a `timeout` failure once the page's CPU time runs out."""
+    try:
+        return within_cpu_time(config.page_timeout_seconds, process_page, page, config, dedup)
+    except PageOvertime:
+        return failed("timeout")
 
 
 def worker_count(requested: int) -> int:
@@ -123,7 +172,9 @@ def extract_pages(
     in_flight: deque = deque()
     for page in pages:
         future = pool.schedule(
-            process_page, args=(page, config, dedup), timeout=config.page_timeout_seconds
+            _extract_within_limit,
+            args=(page, config, dedup),
+            timeout=config.page_timeout_seconds * WALL_CLOCK_MARGIN,
         )
         in_flight.append((page, future))
         if len(in_flight) >= size * _IN_FLIGHT_PER_WORKER:
