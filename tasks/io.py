@@ -22,11 +22,14 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import brotli
 import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
+import zstandard
 from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import BufferedReader
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -52,6 +55,31 @@ _CANONICAL = re.compile(
 _WARC_DATE = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})(?:[T ]?(\d{2}):?(\d{2}):?(\d{2}))?")
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "application/xml+html")
 PARQUET_OPTIONS = {"compression": "zstd", "row_group_size": 64_000}
+
+
+class _BrotliDecoder:
+    """A br stream decoder with the two members warcio's readers use. warcio's own br support
+    sets an attribute on the decoder of brotlipy, which Google's brotli does not allow
+    (webrecorder/warcio#73): every br body failed its record and ended the file."""
+
+    unused_data = b""  # a body is one stream: nothing follows it
+
+    def __init__(self) -> None:
+        self.decompress = brotli.Decompressor().process
+
+
+def _zstd_decoder() -> Any:
+    """A zstd stream decoder; zstandard's has the members warcio's readers use."""
+    return zstandard.ZstdDecompressor().decompressobj()
+
+
+# A capture keeps the response body as the server sent it: gzip and deflate, which warcio
+# decodes; br, which browser-driven crawlers record; zstd, which browsers have asked for since
+# 2024. An encoding none of these reads makes the page a failed row `unsupported_encoding`,
+# not compressed bytes read as HTML.
+BufferedReader.DECOMPRESSORS["br"] = _BrotliDecoder
+BufferedReader.DECOMPRESSORS["zstd"] = _zstd_decoder
+_DECODED_ENCODINGS = frozenset(BufferedReader.get_supported_decompressors()) | {"identity"}
 
 
 class UserError(Exception):
@@ -293,7 +321,8 @@ def _is_html(content_type: str | None, payload_head: bytes) -> bool:
 
 
 def read_warc(path: str, max_bytes: int) -> Iterator[dict[str, Any]]:
-    """Yield a page for each HTML response (or resource) record; skip and count the rest."""
+    """Yield a page for each HTML response (or resource) record and each plain-text conversion
+    (or resource) record, a WET file's; skip and count the rest."""
     fallback_date, name = _mtime(path), printable_path(path)
     with open(path, "rb") as raw:
         records = ArchiveIterator(raw, arc2warc=True)
@@ -301,7 +330,7 @@ def read_warc(path: str, max_bytes: int) -> Iterator[dict[str, Any]]:
         try:
             for record in records:
                 read_any = True
-                if record.rec_type not in ("response", "resource"):
+                if record.rec_type not in ("response", "resource", "conversion"):
                     yield {"event": "skip", "what": record.rec_type}
                     continue
                 headers = record.http_headers
@@ -333,12 +362,25 @@ def read_warc(path: str, max_bytes: int) -> Iterator[dict[str, Any]]:
                 if status and str(status).startswith("3"):
                     yield {"event": "skip", "what": "redirect"}
                     continue
-                if not _is_html(content_type, payload[:512]):
+                # A page's text kept on its own: a WET file's conversion records (Common Crawl's
+                # text of each page), or a crawler's text resource.
+                text = record.rec_type != "response" and (content_type or "").lower().startswith(
+                    "text/plain"
+                )
+                if not text and not _is_html(content_type, payload[:512]):
                     yield {"event": "skip", "what": "not_html"}
+                    continue
+                encoding = headers.get_header("Content-Encoding") if headers is not None else None
+                if encoding and encoding.strip().lower() not in _DECODED_ENCODINGS:
+                    yield _failure(source, "unsupported_encoding", url) | {
+                        "fetched_at": parse_timestamp(record.rec_headers.get_header("WARC-Date"))
+                        or fallback_date,
+                        "detail": f"Content-Encoding: {encoding}"[:200],
+                    }
                     continue
                 yield {
                     "event": "page",
-                    "kind": "html",
+                    "kind": "text" if text else "html",
                     "url": url or f"urn:warc:{source}",
                     "source": source,
                     "fetched_at": parse_timestamp(record.rec_headers.get_header("WARC-Date"))

@@ -161,3 +161,93 @@ def test_a_malformed_warc_record_fails_that_file_from_there_and_keeps_the_pages_
     records = list(io.read_warc(str(path), 10**7))
     assert [r["event"] for r in records] == ["page", "failure"]
     assert records[1]["reason"] == "truncated_archive"
+
+
+def test_bodies_are_read_in_every_content_encoding_browsers_accept(tmp_path):
+    """A capture keeps the body as the server sent it: gzip, deflate, br (which browser-driven
+    crawlers record) or zstd. Each reads as the same page; an encoding nothing here reads is a
+    failed row of its own, and the records after it are still read."""
+    import zlib
+    from io import BytesIO
+
+    import brotli
+    import zstandard
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    html = gzip.decompress(next((FIXTURES / "html").glob("*.html.gz")).read_bytes())
+    encoded = {
+        "identity": html,
+        "gzip": gzip.compress(html),
+        "x-custom": html[::-1],
+        "deflate": zlib.compress(html),
+        "br": brotli.compress(html),
+        "zstd": zstandard.ZstdCompressor().compress(html),
+    }
+    path = tmp_path / "encodings.warc.gz"
+    with path.open("wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        for encoding, body in encoded.items():
+            headers = StatusAndHeaders(
+                "200 OK",
+                [("Content-Type", "text/html; charset=utf-8"), ("Content-Encoding", encoding)],
+                "HTTP/1.1",
+            )
+            url = f"https://news.example/{encoding}"
+            writer.write_record(
+                writer.create_warc_record(
+                    url, "response", payload=BytesIO(body), http_headers=headers
+                )
+            )
+    records = {r["url"].rsplit("/", 1)[1]: r for r in io.read_warc(str(path), 10**7)}
+    assert list(records) == list(encoded)
+    for encoding in ("identity", "gzip", "deflate", "br", "zstd"):
+        assert records[encoding]["event"] == "page"
+        assert records[encoding]["payload"] == html, encoding
+    assert records["x-custom"]["event"] == "failure"
+    assert records["x-custom"]["reason"] == "unsupported_encoding"
+
+
+def test_a_wet_files_text_records_are_plain_text_captures(tmp_path):
+    """Common Crawl's WET files keep each page's text as a `conversion` record: each becomes a
+    text capture, read as the same capture saved as a .txt file is."""
+    from datetime import UTC, datetime
+    from io import BytesIO
+
+    from warcio.warcwriter import WARCWriter
+
+    from tasks.config import ExtractConfig
+    from tasks.extract import extract_page
+
+    text = (FIXTURES / "sample" / "000_32abcbf47c8d95e1.txt").read_bytes()
+    path = tmp_path / "CC-MAIN-20251201-00000.warc.wet.gz"
+    with path.open("wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        writer.write_record(writer.create_warcinfo_record("wet", {"software": "test"}))
+        for uri, content_type in (
+            ("https://news.example/story", "text/plain"),
+            ("https://news.example/logo", "image/png"),
+        ):
+            writer.write_record(
+                writer.create_warc_record(
+                    uri,
+                    "conversion",
+                    payload=BytesIO(text),
+                    warc_content_type=content_type,
+                    warc_headers_dict={"WARC-Date": "2025-12-01T10:00:00Z"},
+                )
+            )
+    assert io.sniff_format(path) == "warc"
+    records = list(io.read_warc(str(path), 10**7))
+    assert events(records) == {"page": 1, "skip:warcinfo": 1, "skip:not_html": 1}
+    (page,) = [r for r in records if r["event"] == "page"]
+    assert (page["kind"], page["url"], page["payload"]) == (
+        "text",
+        "https://news.example/story",
+        text,
+    )
+    assert page["fetched_at"] == datetime(2025, 12, 1, 10, tzinfo=UTC)
+    (saved,) = io.read_single(str(FIXTURES / "sample" / "000_32abcbf47c8d95e1.txt"), "text", 10**7)
+    from_wet, from_file = (extract_page(p, ExtractConfig()) for p in (page, saved))
+    assert from_wet["status"] == "article"
+    assert (from_wet["title"], from_wet["body"]) == (from_file["title"], from_file["body"])
