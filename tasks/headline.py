@@ -33,6 +33,11 @@ _HOST_NOISE = {"www", "com", "org", "net", "co", "uk", "edu", "gov", "io", "de",
 # Share of the shorter title's words the h1 and a metadata title must have in common: low,
 # because the SEO title is often a rewording of the headline ("8 Trends in X" / "Trends in X").
 _AGREEMENT = 0.3
+# Distinct words of a title in which one word shared with a heading of one or two words is
+# chance. Below it a shop's one-word heading is often the page's name ("Headlamps", titled
+# "Headlamps for Camping, Hiking & Running"); from it, on both development sets, no heading
+# sharing a single word was the headline (bench/README.md, twenty-second session).
+_CHANCE_WORD_TITLE = 10
 _CUT_LENGTH = 100
 _MAX_SITE_NAME_WORDS = 8
 
@@ -104,12 +109,14 @@ def undecorated(heading: HtmlElement, titles: set[str]) -> str | None:
 def _agreement(first: str, second: str) -> float:
     """Share of the shorter title's words the two have in common; none when they share a
     single word and both have three or more ("So many models!" and "Small adventures with
-    small language models" share one by chance)."""
+    small language models" share one by chance), or one of them has _CHANCE_WORD_TITLE or
+    more (a write-up's section heading "Discord" in "How we pwned X, Vercel, Cursor, Discord,
+    and hundreds of companies through a supply-chain attack")."""
     a, b = _words(first), _words(second)
     if not a or not b:
         return 0.0
     shared = len(a & b)
-    if shared < 2 and min(len(a), len(b)) > 2:
+    if shared < 2 and (min(len(a), len(b)) > 2 or max(len(a), len(b)) >= _CHANCE_WORD_TITLE):
         return 0.0
     return shared / min(len(a), len(b))
 

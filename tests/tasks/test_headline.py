@@ -131,6 +131,19 @@ def test_an_h1_sharing_one_word_with_the_metadata_does_not_agree_with_it():
     assert headline(crate, "Rust") == "Crate tokio"
 
 
+def test_a_one_word_heading_shares_its_word_with_a_long_title_by_chance():
+    # A write-up rendered on a code host: the page's <h1> is the file's name, and the write-up's
+    # own sections are <h1>s too; "Discord" is one of the 17 words of its title.
+    page = """<html><head><title>How we pwned X (Twitter), Vercel, Cursor, Discord, and hundreds
+    of companies through a supply-chain attack</title></head><body><h1>hackermondev/writeup.md</h1>
+    <article><h1>Discord</h1><p>Text</p><h1>Mintlify</h1></article></body></html>"""
+    assert headline(page, url="https://gist.example.com/x").startswith("How we pwned X (Twitter)")
+    # under ten words, the page's one-word heading is its name ("Headlamps" of a shop)
+    shop = """<html><head><title>Headlamps for Camping, Hiking &amp; Running</title></head>
+    <body><h1>Headlamps</h1></body></html>"""
+    assert headline(shop) == "Headlamps"
+
+
 def test_a_section_or_tagline_after_a_vertical_bar_in_the_h1_goes():
     page = """<html><head><title>How meditation rewires brains | Opinion | The Daily</title>
     </head><body><h1>How meditation rewires brains | Opinion</h1></body></html>"""
