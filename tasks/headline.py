@@ -4,8 +4,10 @@
 often the SEO title, and a page may hold several `<h1>` (the logo, a menu, the story). The
 headline a reader sees is the `<h1>` whose words the metadata titles share (of several, the one
 sharing the most), without a label or counters in markup of their own that the metadata leaves
-out ("Blog:", a source's domain, a comment count); when none agrees, the metadata's title
-without the site's name; a lone `<h1>` last. Pure functions.
+out ("Blog:", a source's domain, a comment count), and with the metadata's characters where the
+template wrote "?" for ones it could not encode; when none agrees (a heading in capitals is a
+label or styling and never does), the metadata's title without the site's name; a lone `<h1>`
+last. Pure functions.
 """
 
 import html
@@ -38,12 +40,20 @@ _AGREEMENT = 0.3
 # "Headlamps for Camping, Hiking & Running"); from it, on both development sets, no heading
 # sharing a single word was the headline (bench/README.md, twenty-second session).
 _CHANCE_WORD_TITLE = 10
+# A character a template could not write, and how many it may stand for ("'s" as one "?")
+_LOST_CHARACTER = re.compile("[?\ufffd]")
+_LOST_RUN = 3
 _CUT_LENGTH = 100
 _MAX_SITE_NAME_WORDS = 8
 
 
 def _words(text: str | None) -> set[str]:
     return set(normalise_text(text or "").split())
+
+
+def _in_capitals(text: str) -> bool:
+    """Whether `text` is two words or more, all in capitals (scripts without case never are)."""
+    return len(text.split()) >= 2 and text.isupper()
 
 
 def _clean(text: str | None) -> str:
@@ -189,6 +199,17 @@ def _longest_reading(first: str, others: list[str]) -> str:
     return max([first, *longer], key=lambda t: len(t.split()))
 
 
+def with_characters_restored(heading: str, titles: Iterable[str]) -> str:
+    """`heading`, or the metadata title it is a lossy copy of: a template that could not write
+    a character put "?" (or U+FFFD) in its place ("Event Planning? Beginner? Guide" for "Event
+    Planning: Beginner's Guide"), where the metadata has the page's own characters."""
+    if not _LOST_CHARACTER.search(heading):
+        return heading
+    lost = f".{{1,{_LOST_RUN}}}"
+    copy = re.compile(lost.join(re.escape(part) for part in _LOST_CHARACTER.split(heading)))
+    return next((title for title in titles if copy.fullmatch(title)), heading)
+
+
 def without_host(title: str, host: str) -> str:
     """`title` without the site's address written before it with no separator ("davidbau.com
     Vibe Coding", as a blog's template prefixes each post's title), when two words or more are
@@ -228,11 +249,14 @@ def choose_headline(
     metadata = [text for raw in titled if (text := _clean(raw)) and not names_only_the_site(text)]
     # Of the headings that agree with a metadata title, the one sharing the most words with
     # it: a section's one-word heading ("Reviews") agrees wholly with a title holding its word.
+    # A heading in capitals is a label or a template's styling ("SUPPORTING GAAP COMPLIANCE"
+    # over "GAAP Compliance: Applying Accounting Best Practices"): the metadata's title, written
+    # to be read, stands for it, and a lone one stays the last resort.
     agreeing = [
         (len(_words(h) & _words(m)), -i, h)
         for i, h in enumerate(headings)
         for m in metadata
-        if _agreement(h, m) >= _AGREEMENT
+        if _agreement(h, m) >= _AGREEMENT and not _in_capitals(h)
     ]
     if agreeing:
         _, _, heading = max(agreeing)
@@ -240,7 +264,8 @@ def choose_headline(
         said = {normalise_text(trim_site_name(text, site_words)) for text in metadata}
         if normalise_text(heading) not in said:
             heading = undecorated(elements[heading], said) or heading
-        return story_segment(trim_site_name(heading, site_words))
+        trimmed = (trim_site_name(text, site_words) for text in metadata)
+        return story_segment(trim_site_name(with_characters_restored(heading, trimmed), site_words))
     if metadata:
         titles = [without_host(without_site_name(text, site_words), host) for text in metadata]
         return _longest_reading(titles[0], titles[1:])

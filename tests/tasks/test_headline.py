@@ -144,6 +144,34 @@ def test_a_one_word_heading_shares_its_word_with_a_long_title_by_chance():
     assert headline(shop) == "Headlamps"
 
 
+def test_a_heading_whose_template_lost_characters_gives_way_to_the_metadata():
+    # The template wrote "?" for the colon and the "'s" it could not encode.
+    page = """<html><head><title>What Are The Basics Of Event Planning: Beginner&#x27;s Guide
+    </title></head><body><h1>What Are The Basics Of Event Planning? Beginner? Guide</h1>
+    </body></html>"""
+    assert headline(page) == "What Are The Basics Of Event Planning: Beginner's Guide"
+    # a question mark of the headline's own stays
+    asked = """<html><head><title>Is coffee good for you? | The Daily</title></head>
+    <body><h1>Is coffee good for you? Doctors weigh in</h1></body></html>"""
+    assert headline(asked, "The Daily") == "Is coffee good for you? Doctors weigh in"
+
+
+def test_a_heading_in_capitals_gives_way_to_the_metadata_title():
+    page = """<html><head><title>GAAP Compliance: Applying Accounting Best Practices To Your
+    Business</title></head><body><h1>SUPPORTING GAAP COMPLIANCE</h1></body></html>"""
+    assert headline(page) == "GAAP Compliance: Applying Accounting Best Practices To Your Business"
+    same = """<html><head><title>Weekend Coding Agent | The Focus</title></head>
+    <body><h1>WEEKEND CODING AGENT</h1></body></html>"""
+    assert headline(same, "The Focus") == "Weekend Coding Agent"
+    # a lone heading in capitals is still the last resort; one word is a name ("NASA")
+    lone = """<html><head><title>The Focus</title></head><body><h1>WEEKEND CODING AGENT</h1>
+    </body></html>"""
+    assert headline(lone, "The Focus") == "WEEKEND CODING AGENT"
+    named = """<html><head><title>NASA news and features</title></head><body><h1>NASA</h1>
+    </body></html>"""
+    assert headline(named) == "NASA"
+
+
 def test_a_section_or_tagline_after_a_vertical_bar_in_the_h1_goes():
     page = """<html><head><title>How meditation rewires brains | Opinion | The Daily</title>
     </head><body><h1>How meditation rewires brains | Opinion</h1></body></html>"""
