@@ -283,18 +283,28 @@ def _metadata_page(metadata_pages, key: str) -> tuple[dict, dict]:
     return extract_page(page_record, ExtractConfig()), truth
 
 
+def _htmldates_and_ours(metadata_pages, key: str) -> tuple[str | None, datetime | None, dict]:
+    """What htmldate's extensive search alone makes of a metadata page's date, the archive's
+    published_at for it, and the page's labels."""
+    html, truth = metadata_pages[key]
+    found = find_date(
+        trafilatura.load_html(html),
+        url=truth["url"],
+        extensive_search=True,
+        original_date=True,
+        max_date="2026-04-01",
+    )
+    result, _ = _metadata_page(metadata_pages, key)
+    return found, result["published_at"], truth
+
+
 def test_the_month_in_the_url_outranks_older_dates_elsewhere_on_the_page(metadata_pages):
     # A post under /archive/2025/12/ whose sidebar lists the blog's archive since 2014:
     # htmldate's extensive search alone takes 2014-01-01.
-    html, truth = metadata_pages["0398"]
-    tree = trafilatura.load_html(html)
-    found = find_date(
-        tree, url=truth["url"], extensive_search=True, original_date=True, max_date="2026-04-01"
-    )
-    assert found == "2014-01-01"
-    result, _ = _metadata_page(metadata_pages, "0398")
+    htmldates, ours, truth = _htmldates_and_ours(metadata_pages, "0398")
+    assert htmldates == "2014-01-01"
     assert truth["publish_date"] == "2025-12-20"
-    assert result["published_at"] == datetime(2025, 12, 20, tzinfo=UTC)
+    assert ours == datetime(2025, 12, 20, tzinfo=UTC)
 
 
 def test_a_date_the_url_names_no_day_of_falls_back_to_the_first_of_its_month():
@@ -314,14 +324,9 @@ def test_a_year_or_month_htmldate_stands_for_a_day_is_no_publication_date(metada
     # Two pages with no date but a copyright line: htmldate's last resort makes its year
     # January 1st. 0255's label (2021-08-04) is written nowhere on the page.
     for key, copyright_day in (("0255", "2020-01-01"), ("0053", "2025-01-01")):
-        html, truth = metadata_pages[key]
-        tree = trafilatura.load_html(html)
-        found = find_date(
-            tree, url=truth["url"], extensive_search=True, original_date=True, max_date="2026-04-01"
-        )
-        assert found == copyright_day
-        result, _ = _metadata_page(metadata_pages, key)
-        assert result["published_at"] is None
+        htmldates, ours, _ = _htmldates_and_ours(metadata_pages, key)
+        assert htmldates == copyright_day
+        assert ours is None
 
 
 @pytest.mark.parametrize(
@@ -362,16 +367,10 @@ def test_a_declared_publication_date_comes_before_htmldates_search(metadata_page
 def test_the_date_shown_with_the_headline_comes_before_htmldates_search(metadata_pages):
     # 0146: htmldate takes the date in the site's header (the day of the capture) over the
     # byline's "12.12.2025"; 0074: a sidebar's date over "March 1, 2024" under the headline.
-    for key, htmldates in (("0146", "2025-12-19"), ("0074", "2024-07-05")):
-        html, truth = metadata_pages[key]
-        tree = trafilatura.load_html(html)
-        found = find_date(
-            tree, url=truth["url"], original_date=True, extensive_search=True, max_date="2026-04-01"
-        )
-        assert found == htmldates
-        result, _ = _metadata_page(metadata_pages, key)
-        expected = datetime.fromisoformat(truth["publish_date"]).replace(tzinfo=UTC)
-        assert result["published_at"] == expected
+    for key, htmldates_day in (("0146", "2025-12-19"), ("0074", "2024-07-05")):
+        htmldates, ours, truth = _htmldates_and_ours(metadata_pages, key)
+        assert htmldates == htmldates_day
+        assert ours == datetime.fromisoformat(truth["publish_date"]).replace(tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
