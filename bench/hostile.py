@@ -23,6 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import brotli
+import zstandard
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -109,13 +111,17 @@ def _gzip_stream(path: Path, head: bytes, filler: bytes, total: int) -> None:
         out.write(compressor.flush())
 
 
-def _warc(records: list[tuple[str, bytes]], gzipped: bool = True) -> bytes:
+def _warc(
+    records: list[tuple[str, bytes]], gzipped: bool = True, encodings: dict[str, str] | None = None
+) -> bytes:
+    """A WARC of HTML responses; `encodings` gives a URL's body a Content-Encoding header."""
     buffer = io.BytesIO()
     writer = WARCWriter(buffer, gzip=gzipped)
     for url, html in records:
-        headers = StatusAndHeaders(
-            "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"
-        )
+        fields = [("Content-Type", "text/html; charset=utf-8")]
+        if encodings and url in encodings:
+            fields.append(("Content-Encoding", encodings[url]))
+        headers = StatusAndHeaders("200 OK", fields, protocol="HTTP/1.1")
         writer.write_record(
             writer.create_warc_record(
                 url,
@@ -126,6 +132,18 @@ def _warc(records: list[tuple[str, bytes]], gzipped: bool = True) -> bytes:
             )
         )
     return buffer.getvalue()
+
+
+def _encoded_warc(path: Path) -> None:
+    """Bodies as servers send them to browsers (br, zstd), and one in an encoding nobody
+    reads."""
+    bodies = {
+        "br": brotli.compress(article_html(20).encode()),
+        "x-unknown": article_html(21).encode()[::-1],
+        "zstd": zstandard.ZstdCompressor().compress(article_html(22).encode()),
+    }
+    records = [(f"https://news.example/{encoding}", body) for encoding, body in bodies.items()]
+    path.write_bytes(_warc(records, encodings={url: url.rsplit("/", 1)[1] for url, _ in records}))
 
 
 def _truncated_warc(path: Path) -> None:
@@ -327,6 +345,11 @@ def hostile_kinds() -> list[Hostile]:
         Hostile("bad-length.warc", _bad_length_warc, (("article", "truncated_capture"),)),
         Hostile("truncated.warc.gz", _truncated_warc, (ARTICLE, ("article", "truncated_capture"))),
         Hostile("empty.warc.gz", _bytes(b""), (("failed", "empty"),)),
+        Hostile(
+            "encoded-bodies.warc.gz",
+            _encoded_warc,
+            (ARTICLE, ("failed", "unsupported_encoding"), ARTICLE),
+        ),
         Hostile("dev-zero.html", _symlink("/dev/zero"), (("skipped", "not_a_regular_file"),)),
         Hostile("dangling.html", _symlink("no-such-file.html"), (("skipped", "broken_link"),)),
         Hostile("loop-a.html", _loop, (("skipped", "broken_link"),) * 2),
