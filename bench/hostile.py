@@ -11,6 +11,7 @@ and each input's row (status and reason) or counted skip.
 """
 
 import argparse
+import bz2
 import gzip
 import io
 import json
@@ -139,7 +140,7 @@ def _encoded_warc(path: Path) -> None:
     reads."""
     bodies = {
         "br": brotli.compress(article_html(20).encode()),
-        "x-unknown": article_html(21).encode()[::-1],
+        "bzip2": bz2.compress(article_html(21).encode()),
         "zstd": zstandard.ZstdCompressor().compress(article_html(22).encode()),
     }
     records = [(f"https://news.example/{encoding}", body) for encoding, body in bodies.items()]

@@ -75,8 +75,8 @@ def _zstd_decoder() -> Any:
 
 # A capture keeps the response body as the server sent it: gzip and deflate, which warcio
 # decodes; br, which browser-driven crawlers record; zstd, which browsers have asked for since
-# 2024. An encoding none of these reads makes the page a failed row `unsupported_encoding`,
-# not compressed bytes read as HTML.
+# 2024. Another encoding of a body that is not markup makes the page a failed row
+# `unsupported_encoding`, not compressed bytes read as HTML.
 BufferedReader.DECOMPRESSORS["br"] = _BrotliDecoder
 BufferedReader.DECOMPRESSORS["zstd"] = _zstd_decoder
 _DECODED_ENCODINGS = frozenset(BufferedReader.get_supported_decompressors()) | {"identity"}
@@ -371,7 +371,13 @@ def read_warc(path: str, max_bytes: int) -> Iterator[dict[str, Any]]:
                     yield {"event": "skip", "what": "not_html"}
                     continue
                 encoding = headers.get_header("Content-Encoding") if headers is not None else None
-                if encoding and encoding.strip().lower() not in _DECODED_ENCODINGS:
+                # Servers also write a charset or "none" there: a body that reads as markup is
+                # taken as it is, as browsers take it.
+                if (
+                    encoding
+                    and encoding.strip().lower() not in _DECODED_ENCODINGS
+                    and not payload[:512].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+                ):
                     yield _failure(source, "unsupported_encoding", url) | {
                         "fetched_at": parse_timestamp(record.rec_headers.get_header("WARC-Date"))
                         or fallback_date,

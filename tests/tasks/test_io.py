@@ -166,7 +166,9 @@ def test_a_malformed_warc_record_fails_that_file_from_there_and_keeps_the_pages_
 def test_bodies_are_read_in_every_content_encoding_browsers_accept(tmp_path):
     """A capture keeps the body as the server sent it: gzip, deflate, br (which browser-driven
     crawlers record) or zstd. Each reads as the same page; an encoding nothing here reads is a
-    failed row of its own, and the records after it are still read."""
+    failed row of its own, and the records after it are still read. A charset written where
+    the encoding goes names no encoding: that body reads as it is."""
+    import bz2
     import zlib
     from io import BytesIO
 
@@ -179,7 +181,8 @@ def test_bodies_are_read_in_every_content_encoding_browsers_accept(tmp_path):
     encoded = {
         "identity": html,
         "gzip": gzip.compress(html),
-        "x-custom": html[::-1],
+        "bzip2": bz2.compress(html),  # no browser asks for it
+        "utf-8": html,  # a charset where the encoding goes: the body is as it is
         "deflate": zlib.compress(html),
         "br": brotli.compress(html),
         "zstd": zstandard.ZstdCompressor().compress(html),
@@ -201,11 +204,11 @@ def test_bodies_are_read_in_every_content_encoding_browsers_accept(tmp_path):
             )
     records = {r["url"].rsplit("/", 1)[1]: r for r in io.read_warc(str(path), 10**7)}
     assert list(records) == list(encoded)
-    for encoding in ("identity", "gzip", "deflate", "br", "zstd"):
+    for encoding in ("identity", "gzip", "utf-8", "deflate", "br", "zstd"):
         assert records[encoding]["event"] == "page"
         assert records[encoding]["payload"] == html, encoding
-    assert records["x-custom"]["event"] == "failure"
-    assert records["x-custom"]["reason"] == "unsupported_encoding"
+    assert records["bzip2"]["event"] == "failure"
+    assert records["bzip2"]["reason"] == "unsupported_encoding"
 
 
 def test_a_wet_files_text_records_are_plain_text_captures(tmp_path):
