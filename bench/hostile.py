@@ -143,8 +143,9 @@ def _encoded_warc(path: Path) -> None:
         "bzip2": bz2.compress(article_html(21).encode()),
         "zstd": zstandard.ZstdCompressor().compress(article_html(22).encode()),
     }
-    records = [(f"https://news.example/{encoding}", body) for encoding, body in bodies.items()]
-    path.write_bytes(_warc(records, encodings={url: url.rsplit("/", 1)[1] for url, _ in records}))
+    urls = {encoding: f"https://news.example/{encoding}" for encoding in bodies}
+    records = [(urls[encoding], body) for encoding, body in bodies.items()]
+    path.write_bytes(_warc(records, encodings={url: encoding for encoding, url in urls.items()}))
 
 
 def _truncated_warc(path: Path) -> None:

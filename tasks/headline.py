@@ -255,16 +255,17 @@ def choose_headline(
     agreeing = [
         (len(_words(h) & _words(m)), -i, h)
         for i, h in enumerate(headings)
+        if not _in_capitals(h)
         for m in metadata
-        if _agreement(h, m) >= _AGREEMENT and not _in_capitals(h)
+        if _agreement(h, m) >= _AGREEMENT
     ]
     if agreeing:
         _, _, heading = max(agreeing)
         # The heading as the metadata words it, when they differ by a label or counters only
-        said = {normalise_text(trim_site_name(text, site_words)) for text in metadata}
+        trimmed = [trim_site_name(text, site_words) for text in metadata]
+        said = {normalise_text(text) for text in trimmed}
         if normalise_text(heading) not in said:
             heading = undecorated(elements[heading], said) or heading
-        trimmed = (trim_site_name(text, site_words) for text in metadata)
         return story_segment(trim_site_name(with_characters_restored(heading, trimmed), site_words))
     if metadata:
         titles = [without_host(without_site_name(text, site_words), host) for text in metadata]

@@ -347,6 +347,9 @@ def read_warc(path: str, max_bytes: int) -> Iterator[dict[str, Any]]:
                 offset = records.get_record_offset()
                 source = f"{name}#{offset}"
                 status = headers.get_statuscode() if headers is not None else None
+                fetched_at = (
+                    parse_timestamp(record.rec_headers.get_header("WARC-Date")) or fallback_date
+                )
                 kind = record.rec_headers.get_header(FETCH_KIND)
                 failed = record.rec_headers.get_header(FETCH_FAILED)
                 if kind not in (None, "article"):
@@ -354,10 +357,7 @@ def read_warc(path: str, max_bytes: int) -> Iterator[dict[str, Any]]:
                     continue
                 if failed:
                     asked = record.rec_headers.get_header(REQUESTED_URI) or url
-                    yield _failure(source, failed, asked) | {
-                        "fetched_at": parse_timestamp(record.rec_headers.get_header("WARC-Date"))
-                        or fallback_date
-                    }
+                    yield _failure(source, failed, asked) | {"fetched_at": fetched_at}
                     continue
                 if status and str(status).startswith("3"):
                     yield {"event": "skip", "what": "redirect"}
@@ -379,8 +379,7 @@ def read_warc(path: str, max_bytes: int) -> Iterator[dict[str, Any]]:
                     and not payload[:512].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
                 ):
                     yield _failure(source, "unsupported_encoding", url) | {
-                        "fetched_at": parse_timestamp(record.rec_headers.get_header("WARC-Date"))
-                        or fallback_date,
+                        "fetched_at": fetched_at,
                         "detail": f"Content-Encoding: {encoding}"[:200],
                     }
                     continue
@@ -389,8 +388,7 @@ def read_warc(path: str, max_bytes: int) -> Iterator[dict[str, Any]]:
                     "kind": "text" if text else "html",
                     "url": url or f"urn:warc:{source}",
                     "source": source,
-                    "fetched_at": parse_timestamp(record.rec_headers.get_header("WARC-Date"))
-                    or fallback_date,
+                    "fetched_at": fetched_at,
                     "http_status": int(status) if status and str(status).isdigit() else None,
                     "content_type": content_type,
                     "payload": payload,
