@@ -70,6 +70,8 @@ _OUTSIDE = frozenset(
 )
 _LOOKED_AT = 600  # elements after the headline: a byline sits near it
 _LONGEST_LINE = 100  # characters of a byline with its date
+_PROSE_BLOCKS = frozenset(["p", "li", "blockquote", "dd", "td"])
+_WORD = re.compile(r"\w")
 
 
 def _name(text: str) -> str | None:
@@ -299,9 +301,33 @@ def _short_text(element: HtmlElement) -> str | None:
     return text if len(text) <= _LONGEST_LINE else None
 
 
+def _text_before(block: HtmlElement, element: HtmlElement) -> str:
+    """The text of `block` that comes before `element`, one of its descendants."""
+    pieces = []
+    for event, node in etree.iterwalk(block, events=("start", "end")):
+        if event == "start":
+            if node is element:
+                break
+            pieces.append(node.text or "")
+        elif node is not block:
+            pieces.append(node.tail or "")
+    return " ".join("".join(pieces).split())
+
+
+def _mentioned(link: HtmlElement) -> bool:
+    """Whether a link stands inside a sentence of running text ("US President <a>Donald
+    Trump</a> has been eager ..."): its paragraph is longer than a byline, and words that are
+    no credit ("By") come before it. A story's subjects have profile pages too
+    (`/topics/people/...`); a byline or an author's note does not read so."""
+    block = next((node for node in link.iterancestors() if node.tag in _PROSE_BLOCKS), None)
+    if block is None or len(" ".join(" ".join(block.itertext()).split())) <= 2 * _LONGEST_LINE:
+        return False
+    return bool(_WORD.search(_CREDIT_PREFIX.sub("", _text_before(block, link) + " ")))
+
+
 def _author_link(element: HtmlElement, host: str) -> str | None:
     href = element.get("href") or ""
-    if not _AUTHOR_PAGE.search(href):
+    if not _AUTHOR_PAGE.search(href) or _mentioned(element):
         return None
     link_host = (urlsplit(href).hostname or "").removeprefix("www.")
     if link_host and link_host != host:
@@ -355,6 +381,41 @@ def clean_authors(authors: str | list[str] | None, site_name: str | None = None)
     if len(names) > 1 and site:
         names = [name for name in names if " ".join(_lowered_words(name)) != site] or names
     return "; ".join(names) or None
+
+
+def names_no_person(
+    authors: str,
+    organisations: frozenset[str],
+    site_name: str | None = None,
+    handles_are_names: bool = False,
+) -> bool:
+    """Whether an author field ("; "-separated) names no person: every name in it is an
+    organisation the structured data types so, the site's own name, or, unless
+    `handles_are_names` (a discussion's members go by them), an account's handle (one word:
+    "KatieS", "andrew.keaveney")."""
+    site = _lowered_words(site_name or "")
+    organisation_words = {tuple(_lowered_words(name)) for name in organisations}
+    return bool(authors.strip()) and all(
+        (" " not in name.strip() and not handles_are_names)
+        or (words := _lowered_words(name)) == site
+        or tuple(words) in organisation_words
+        for name in authors.split(";")
+    )
+
+
+def same_names(authors: str, other: str) -> bool:
+    """Whether two author fields name the same words, however joined ("Linny; Peter" and
+    "Linny and Peter")."""
+
+    def words(field: str) -> set[str]:
+        return {
+            word
+            for name in field.split(";")
+            for part in _JOINED_NAMES.split(name)
+            for word in _lowered_words(part)
+        }
+
+    return words(authors) == words(other)
 
 
 # Words that mark a date as an update's, not the first publication's, in the languages of the

@@ -5,6 +5,7 @@ Every exception a page can cause becomes a `failed` result with a reason code.
 """
 
 import contextlib
+import functools
 import itertools
 import re
 from copy import copy
@@ -21,7 +22,7 @@ from trafilatura import metadata
 from trafilatura.settings import Document
 from trafilatura.utils import HTML_PARSER as TRAFILATURA_PARSER
 
-from tasks.byline import byline_author, byline_date, clean_authors
+from tasks.byline import byline_author, byline_date, clean_authors, names_no_person, same_names
 from tasks.clean import KEPT, Paragraph, body_of, mark_paragraphs, page_verdict
 from tasks.config import DedupConfig, ExtractConfig
 from tasks.dates import iso_day, shown_day, writes_day
@@ -50,6 +51,8 @@ _URL_DAY = re.compile(
 _PAGE_TEXT = etree.XPath("//body//text()[not(ancestor::script or ancestor::style)]")
 # The objects whose datePublished is the story's or the thread's own, before a WebPage's.
 _DATED_TYPES = ARTICLE_TYPES | {"DiscussionForumPosting", "Question"}
+# The schema.org types of a discussion's posts and replies.
+_DISCUSSION_TYPES = frozenset(["Comment", "Answer", "DiscussionForumPosting", "QAPage"])
 # The recall-mode rescue (`recall_rescue`), measured on both development sets
 # (bench/README.md). A sentence beside the body's own shares an ancestor at most three levels
 # up with one of them (a <p> and its <ul>, under one <div>).
@@ -150,13 +153,27 @@ def page_metadata(
     credited = (
         clean_authors(names, found.sitename) for names in structured.article_credits(ARTICLE_TYPES)
     )
-    found.author = (
+    named = (
         next((names for names in credited if names), None)
         or clean_authors(list(structured.scholarly_authors), found.sitename)
         or clean_authors(found.author or metadata.extract_author(tree), found.sitename)
-        or byline_author(tree, url)
-        or clean_authors(structured.written_by, found.sitename)
     )
+    # A credit to the publisher ("Organization" in JSON-LD, the site's name) or to the account
+    # that posted the story (a handle) yields to a person the byline shows (bench/README.md,
+    # twenty-third session). On a discussion (replies marked up as comments or forum posts)
+    # handles are how people are named, and the bylines after the headline are replies'.
+    discussion = bool((structured.types() | structured.microdata) & _DISCUSSION_TYPES)
+    no_person = functools.partial(
+        names_no_person,
+        organisations=structured.organisation_credits(ARTICLE_TYPES),
+        site_name=found.sitename,
+        handles_are_names=discussion,
+    )
+    if named is None or no_person(named):
+        shown = byline_author(tree, url)
+        if named is None or (shown and not no_person(shown) and not same_names(shown, named)):
+            named = shown or clean_authors(structured.written_by, found.sitename)
+    found.author = named
     # before trafilatura's trimming, which drops the control characters mojibake may hold
     for field in ("title", "author", "sitename", "description"):
         if value := getattr(found, field):

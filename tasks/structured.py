@@ -13,6 +13,9 @@ from lxml.html import HtmlElement
 
 _MAX_DEPTH = 8  # nested objects followed: @graph, mainEntity, itemListElement and the like
 _MAX_BLOCK_CHARS = 2_000_000
+# The schema.org types of an organisation: Organization and the kinds named after it
+# ("NewsMediaOrganization", "EducationalOrganization"), and the common ones that are not.
+_ORGANISATION_TYPES = ("Organization", "Corporation", "LocalBusiness", "NGO", "Brand")
 _SCHOLARLY_AUTHOR_TAGS = frozenset(["citation_author", "citation_authors"])
 # Meta tags (by property, name or itemprop) that name the first publication and nothing else:
 # not "date" or "dc.date", which sites fill with the day of the page view or of an update.
@@ -86,15 +89,27 @@ class Structured:
         for item in self.objects:
             if not _types_of(item) & article_types:
                 continue
-            credited = item.get("author")
             yield [
                 name.strip()
-                for author in (credited if isinstance(credited, list) else [credited])
+                for author in _credited(item)
                 if isinstance(
                     name := author.get("name") if isinstance(author, dict) else author, str
                 )
                 and name.strip()
             ]
+
+    def organisation_credits(self, article_types: frozenset[str]) -> frozenset[str]:
+        """The names credited as authors of `article_types` objects that are typed as an
+        organisation (`Organization` and its kinds: "NewsMediaOrganization", "Corporation")."""
+        return frozenset(
+            name.strip()
+            for item in self.objects
+            if _types_of(item) & article_types
+            for author in _credited(item)
+            if isinstance(author, dict)
+            and any(kind.endswith(_ORGANISATION_TYPES) for kind in _types_of(author))
+            and isinstance(name := author.get("name"), str)
+        )
 
     def article_authors(self, article_types: frozenset[str]) -> list[str]:
         """The author names of the first object of one of `article_types` that names any."""
@@ -130,6 +145,12 @@ def _types_of(item: dict[str, Any]) -> set[str]:
     declared = item.get("@type")
     kinds = declared if isinstance(declared, list) else [declared]
     return {kind for kind in kinds if isinstance(kind, str)}
+
+
+def _credited(item: dict[str, Any]) -> list[Any]:
+    """The values of a JSON-LD object's `author`: one, or a list of them."""
+    credited = item.get("author")
+    return credited if isinstance(credited, list) else [credited]
 
 
 def _flatten(value: Any, depth: int = 0) -> Iterator[dict[str, Any]]:

@@ -3,9 +3,17 @@
 import re
 
 import pytest
+import trafilatura
 from lxml.html import fromstring
 
-from tasks.byline import byline_author, byline_date, clean_author, clean_authors
+from tasks.byline import (
+    byline_author,
+    byline_date,
+    clean_author,
+    clean_authors,
+    names_no_person,
+    same_names,
+)
 
 URL = "https://www.example.com/2025/05/a-story"
 
@@ -77,6 +85,49 @@ def test_what_is_no_byline_names_nobody(markup):
 def test_a_link_to_the_author_page_wins_over_a_by_line():
     markup = "<h1>T</h1><p>By the editors</p><p>By Staff</p><a href='/writers/mei-lin'>Mei Lin</a>"
     assert author(markup) == "Mei Lin"
+
+
+def test_a_profile_link_inside_a_sentence_is_who_the_story_is_about(byline_pages):
+    # Al Jazeera links "US President Donald Trump" to /topics/people/donald-trump.html in its
+    # story and names no author; The Hill links "Rep. Ilhan Omar" to /people/ilhan-omar above
+    # its reporter's byline link.
+    found = {
+        truth["url"].split("/")[2]: byline_author(trafilatura.load_html(html), truth["url"])
+        for html, truth in byline_pages.values()
+    }
+    assert found["www.aljazeera.com"] is None
+    assert found["thehill.com"] == "Justine Coleman"
+    rest = " the plan for the harbour two weeks before the vote and said nothing of it to the"
+    rest += " other members of the council or to the press, the report published on Monday says."
+    mention = "<h1>T</h1><p>The council's leader, <a href='/people/ann-lee'>Ann Lee</a>, knew of"
+    assert author(f"{mention}{rest}</p>") is None
+    note = "<h1>T</h1><p><a href='/people/ann-lee'>Ann Lee</a> wrote this story. She knew of"
+    assert author(f"{note}{rest}</p>") == "Ann Lee"  # an author's note opens with the name
+
+
+@pytest.mark.parametrize(
+    ("authors", "no_person"),
+    [
+        ("Harbour Gazette", True),  # the site's name
+        ("Gazette Media", True),  # an organisation in the JSON-LD
+        ("kevin-r", True),  # an account's handle
+        ("KatieS; andrew.keaveney", True),
+        ("Ann Lee", False),
+        ("Ann Lee; Harbour Gazette", False),
+        ("", False),
+    ],
+)
+def test_a_credit_names_no_person(authors, no_person):
+    assert names_no_person(authors, frozenset(["Gazette Media"]), "Harbour Gazette") is no_person
+
+
+def test_a_discussions_handles_are_its_members_names():
+    assert not names_no_person("Shancock", frozenset(), "Warriorforum", handles_are_names=True)
+
+
+def test_same_names_however_joined():
+    assert same_names("Linny; Peter", "Linny and Peter")
+    assert not same_names("Linny; Peter", "Laura")
 
 
 def test_only_elements_near_the_headline_are_read():

@@ -487,3 +487,26 @@ def test_a_label_in_markup_of_its_own_inside_the_h1_is_left_out_of_the_headline(
     result, truth = _metadata_page(metadata_pages, "3036")
     assert result["title"] == truth["title"]
     assert result["status"] == "article"
+
+
+def test_a_credit_to_the_publisher_or_a_handle_gives_way_to_the_byline(
+    metadata_pages, benchmark, byline_pages
+):
+    # JSON-LD credits Sky News's story to the Organization "Sky" and The Real Deal's to the
+    # account "kevin-r"; their bylines name Tom Gillespie and David Jeans. On wcxb-dev 0331 the
+    # JSON-LD names the handle "KatieS", on 4614 the author meta tag the site; the labels name
+    # the person each byline shows.
+    pages = {**benchmark, **byline_pages}
+    for key, name in (("921019755f4a96ac", "Tom Gillespie"), ("bc13ff87b2630ffb", "David Jeans")):
+        html, truth = next(value for k, value in pages.items() if k.startswith(key))
+        assert page_metadata(trafilatura.load_html(html), truth["url"], NOW).author == name
+    for key in ("0331", "4614"):
+        result, truth = _metadata_page(metadata_pages, key)
+        assert result["authors"] == [truth["author"]]
+
+
+def test_a_discussion_keeps_its_members_handles(metadata_pages):
+    # A forum thread (wcxb-dev 0548) names its poster by a handle; the bylines after its
+    # headline are replies'.
+    result, truth = _metadata_page(metadata_pages, "0548")
+    assert result["authors"] == [truth["author"]] and " " not in truth["author"]
