@@ -122,6 +122,8 @@ _FURNITURE_WORDS = _word_set(
     """privacy policy cookie cookies terms conditions copyright reserved subscribe
     newsletter login home menu share admin administrator webmaster"""
 )
+# What a template writes where it has no name: a script's empty value, a form field's label.
+_PLACEHOLDERS = frozenset(["undefined", "null", "none", "name", "author name", "your name"])
 _MONTH_ABBREVIATIONS = frozenset(
     ["jan", "feb", "mar", "apr", "aug", "sep", "sept", "oct", "nov", "dec"]
 )
@@ -180,7 +182,8 @@ def clean_author(name: str) -> str | None:
     what follows it (a title after a comma, "• March 3"), a job title or credential after it
     ("Tech Reporter", "RN"), an avatar's initials before it. None for what names no one: a
     date line ("Updated January"), a month, a role or credential alone, a page's furniture
-    ("Privacy Policy", "©"), a credit word alone ("Written By"); the name as it came when what
+    ("Privacy Policy", "©"), a credit word alone ("Written By"), a template's placeholder
+    ("undefined", "Name"), words about authors ("Authorization"); the name as it came when what
     is left does not read like a name (scripts without capitals).
     """
     folded = " ".join(name.split())
@@ -191,6 +194,10 @@ def clean_author(name: str) -> str | None:
         or _CREDIT_ONLY.match(stripped)
         or not any(character.isalpha() for character in stripped)
         or set(lowered) & _FURNITURE_WORDS
+        or " ".join(lowered) in _PLACEHOLDERS
+        # "Authorities ...", "Authorization", "Reset-Author": the text of an element whose
+        # class names it an author's without it holding one
+        or any(word.startswith("author") for word in lowered)
         or (len(lowered) == 1 and _MONTH.fullmatch(lowered[0]))
         or stripped[:1] in ",;|·•"  # the name before a separator is missing: ", USA TODAY"
     ):

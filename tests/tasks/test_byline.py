@@ -147,6 +147,10 @@ def test_only_elements_near_the_headline_are_read():
         ("David Jackson - FullStack Editorial Team", "David Jackson"),
         ("Read more about The Upwork Team", "The Upwork Team"),
         ("Updated January", None),
+        ("undefined", None),  # a script's empty value, a form field's label
+        ("Name", None),
+        ("Authorized Dealer", None),  # words about authors, in an element classed "author..."
+        ("Reset-Author", None),
         ("山田太郎", "山田太郎"),  # no capitals to go by: kept as it came
         # job titles, beats and credentials after a name, or alone
         ("Harry Rabinowitz Tech Reporter", "Harry Rabinowitz"),
