@@ -70,6 +70,10 @@ _OUTSIDE = frozenset(
 )
 _LOOKED_AT = 600  # elements after the headline: a byline sits near it
 _LONGEST_LINE = 100  # characters of a byline with its date
+_MAX_NAME_WORDS = 5
+# Marks that end or part a sentence, which no name holds: "若本站收录的文章侵犯了您的权益，请联系
+# 我们删除侵权内容" ("if an article here infringes your rights, ...") is a notice.
+_SENTENCE_MARK = re.compile(r"[，。！？；]|[.!?;]\s")
 _PROSE_BLOCKS = frozenset(["p", "li", "blockquote", "dd", "td"])
 _WORD = re.compile(r"\w")
 
@@ -82,7 +86,12 @@ def _name(text: str) -> str | None:
         name = " ".join(words[:-1])
     if len(words) == 1 and _MONTH.fullmatch(name):
         return None  # a date's month, not a name
-    if not name or len(name) > 60 or not 1 <= len(name.split()) <= 5 or not name[0].isupper():
+    if (
+        not name
+        or len(name) > 60
+        or not 1 <= len(name.split()) <= _MAX_NAME_WORDS
+        or not name[0].isupper()
+    ):
         return None
     return None if name.lower() in _NOT_NAMES else name
 
@@ -203,8 +212,8 @@ def clean_author(name: str) -> str | None:
     ):
         return None
     found = _name(stripped)
-    if found is None:
-        return folded or None
+    if found is None:  # no capital to go by ("山田太郎", "ibby"), or many words: as it came
+        return None if _SENTENCE_MARK.search(folded) else folded or None
     found = _without_initials(found)
     words = found.split()
     if len(words) == 2 and words[1].lower().rstrip(".") in _MONTH_ABBREVIATIONS:

@@ -151,6 +151,8 @@ def test_only_elements_near_the_headline_are_read():
         ("Name", None),
         ("Authorized Dealer", None),  # words about authors, in an element classed "author..."
         ("Reset-Author", None),
+        ("若本站收录的文章侵犯了您的权益，请联系我们删除侵权内容", None),  # a notice, not a name
+        ("Center for Drug Evaluation and Research", "Center for Drug Evaluation and Research"),
         ("山田太郎", "山田太郎"),  # no capitals to go by: kept as it came
         # job titles, beats and credentials after a name, or alone
         ("Harry Rabinowitz Tech Reporter", "Harry Rabinowitz"),
