@@ -59,8 +59,9 @@ _CREDIT_PREFIX = re.compile(
 # "Jane Doe" in an author box, an "Author" heading over a paragraph). "By" alone is no label:
 # code shows SQL's "GROUP BY" with each keyword in an element of its own.
 _LABEL_ALONE = re.compile(
-    r"^(?:written by|article by|words by|posted by|story by|author|autor|autorin|auteur"
-    r"|autore|verfasst von|écrit par|escrito por|scritto da|geschreven door)\s*:?$",
+    r"^(?:written by|article by|words by|posted by|story by|authors?|contributors?|autor"
+    r"|autorin|auteur|autore|verfasst von|écrit par|escrito por|scritto da|geschreven door)"
+    r"\s*:?$",
     re.I,
 )
 _DATE_LINE = re.compile(r"^(?:updated|published|posted|last updated|modified)\b", re.I)
@@ -369,8 +370,14 @@ def byline_author(tree: HtmlElement, url: str) -> str | None:
             labelled = False
             if _alone(element, own):
                 lines.append(" ".join(own.split()))
-        if own and _LABEL_ALONE.match(own) and _alone(element, own):
-            labelled = True
+        if own and element.tag != "a" and _LABEL_ALONE.match(own) and _alone(element, own):
+            # (a link so named is a tab or a menu's) the name after the label's own element
+            # ("<b>Author:</b> Jane Doe"), else in the next element with text of its own
+            tail = " ".join((element.tail or "").split())
+            if tail and not _CREDIT_ONLY.match(tail):  # "Author <span/>Posted by <a>Jo</a>"
+                lines.append(tail)
+            else:
+                labelled = True
         if by := _by_line(element):
             lines.append(by)
     lines.extend(by for element in _above_headline(headline) if (by := _by_line(element)))

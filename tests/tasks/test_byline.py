@@ -41,6 +41,12 @@ def author(body: str, url: str = URL) -> str | None:
         # a label in an element of its own, the name in the next one
         ("<h1>T</h1><div><span>Written by</span><div><b>Eliz Hart</b></div></div>", "Eliz Hart"),
         ("<h1>T</h1><h3>Author</h3><p> Lisa D. Ellis</p>", "Lisa D. Ellis"),
+        # the name after the label, in the same element
+        ("<h1>T</h1><div><strong>Contributors:</strong> Janet Loughrey</div>", "Janet Loughrey"),
+        (
+            "<h1>T</h1><span><span>Author </span>Posted by <a href='/u/1'>Mo Tan</a></span>",
+            "Mo Tan",
+        ),
         # the date the line opens with, then the byline
         (
             '<h1>T</h1><div><time datetime="2017-03-01">03/01/2017</time> by Agatha Caleo, '
@@ -76,6 +82,8 @@ def test_a_byline_near_the_headline_names_the_author(markup, name):
         # a label alone is one only when it is a byline's; code shows SQL keywords one by one
         "<h1>T</h1><pre><span>GROUP</span> <span>BY</span> <span>DEFAULT</span></pre>",
         "<h1>T</h1><h3>Author</h3><p>Lisa Ellis writes about <b>science</b> and medicine.</p>",
+        # a link so named is a tab or a menu's
+        "<h1>T</h1><a href='/e14273/authors'>Authors</a> <a href='/cites'>Cited by (332)</a>",
     ],
 )
 def test_what_is_no_byline_names_nobody(markup):
