@@ -44,6 +44,7 @@ _MONTHS = (
 # day after it ends a name only as its last word (see _name): "May" and "June" are names too.
 _NAME_END = re.compile(
     r"\s+(?:on|at|in|updated|published|posted|last|·|•|⋅|\||-|–|—)\s+|\s*[|·•⋅,(]\s*|\d"
+    r"|\s+(?:updated|published|posted)$"  # "Shancock Posted", its date in the next element
     rf"|\s+(?:{_MONTHS})\b\.?\s*(?=\d)",
     re.I,
 )

@@ -159,6 +159,7 @@ def test_only_elements_near_the_headline_are_read():
         ("Name", None),
         ("Authorized Dealer", None),  # words about authors, in an element classed "author..."
         ("Reset-Author", None),
+        ("Shancock Posted", "Shancock"),  # the date it was posted in the next element
         ("若本站收录的文章侵犯了您的权益，请联系我们删除侵权内容", None),  # a notice, not a name
         ("Center for Drug Evaluation and Research", "Center for Drug Evaluation and Research"),
         ("山田太郎", "山田太郎"),  # no capitals to go by: kept as it came
