@@ -30,7 +30,8 @@ _AUTHOR_PAGE = re.compile(
     re.I,
 )
 _BY = re.compile(
-    r"^(?:by|written by|words by|posted by|text by|von|par|por|di|door|av|af|autor|auteur)"
+    r"^(?:by|written by|words by|posted by|text by|von|par|por|di|door|av|af|autor|autorin"
+    r"|auteur|autore|tekst|текст|автор)"
     r"\s*[:\-]?\s+(.+)$",
     re.I,
 )
@@ -51,9 +52,13 @@ _NAME_END = re.compile(
 _MONTH = re.compile(rf"(?:{_MONTHS})\.?", re.I)
 # What a byline finder puts before a name.
 _CREDIT_PREFIX = re.compile(
-    r"^(?:(?:this\s+(?:post|article|story)\s+(?:was\s+)?)?(?:written|posted|reviewed|edited)\s+by"
-    r"|(?:recipe|article|story|words|text|photos?)\s+by|by"
-    r"|author|read more about|more about)\s*[:\-]?\s+",
+    r"^(?:(?:(?:this\s+(?:post|article|story)\s+(?:was\s+)?)?"
+    r"(?:written|posted|reviewed|edited)\s+by|(?:recipe|article|story|words|text|photos?)\s+by"
+    r"|by|author|read more about|more about"
+    # other languages' credit words that are no one's name ("Текст Венера Ерофеева")
+    r"|autor|autorin|auteur|autore|tekst|текст|автор|автори)\s*[:\-]?\s+"
+    # Chinese and Japanese, without a space: "作者：张三", "記者 山田太郎"
+    r"|(?:作者|记者|記者|筆者|著者|文)\s*[:：]\s*|(?:作者|记者|記者|筆者|著者)\s+)",
     re.I,
 )
 # A byline's label standing alone, with the name in the element after it ("Written by" over
@@ -61,7 +66,8 @@ _CREDIT_PREFIX = re.compile(
 # code shows SQL's "GROUP BY" with each keyword in an element of its own.
 _LABEL_ALONE = re.compile(
     r"^(?:written by|article by|words by|posted by|story by|authors?|contributors?|autor"
-    r"|autorin|auteur|autore|verfasst von|écrit par|escrito por|scritto da|geschreven door)"
+    r"|autorin|auteur|autore|verfasst von|écrit par|escrito por|scritto da|geschreven door"
+    r"|текст|автор|автори|tekst)"
     r"\s*:?$",
     re.I,
 )
@@ -215,7 +221,7 @@ def clean_author(name: str) -> str | None:
         return None
     found = _name(stripped)
     if found is None:  # no capital to go by ("山田太郎", "ibby"), or many words: as it came
-        return None if _SENTENCE_MARK.search(folded) else folded or None
+        return None if _SENTENCE_MARK.search(stripped) else stripped or None
     found = _without_initials(found)
     words = found.split()
     if len(words) == 2 and words[1].lower().rstrip(".") in _MONTH_ABBREVIATIONS:

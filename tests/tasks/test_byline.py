@@ -37,6 +37,7 @@ def author(body: str, url: str = URL) -> str | None:
         ("<h1>T</h1><p>Written by Tom Okafor | Updated 3 June 2025</p>", "Tom Okafor"),
         ("<h1>T</h1><p>By Sofia Gonzalez December 12, 2025</p>", "Sofia Gonzalez"),
         ("<h1>T</h1><p>Von Jonas Berg, 12.05.2025</p>", "Jonas Berg"),
+        ("<h1>T</h1><p>Автор: Иван Петров</p>", "Иван Петров"),
         ("<p>By Anyone</p>", "Anyone"),  # no headline: the whole page is looked at
         # a label in an element of its own, the name in the next one
         ("<h1>T</h1><div><span>Written by</span><div><b>Eliz Hart</b></div></div>", "Eliz Hart"),
@@ -160,6 +161,13 @@ def test_only_elements_near_the_headline_are_read():
         ("Authorized Dealer", None),  # words about authors, in an element classed "author..."
         ("Reset-Author", None),
         ("Shancock Posted", "Shancock"),  # the date it was posted in the next element
+        # other languages' credit words ("text", "author"), and a name that opens with a
+        # character that can be one ("文" in "文在寅", "文：" a credit)
+        ("Текст Венера Ерофеева", "Венера Ерофеева"),
+        ("Autorin: Maria Huber", "Maria Huber"),
+        ("作者：张三", "张三"),
+        ("記者 山田太郎", "山田太郎"),
+        ("文在寅", "文在寅"),
         ("若本站收录的文章侵犯了您的权益，请联系我们删除侵权内容", None),  # a notice, not a name
         ("Center for Drug Evaluation and Research", "Center for Drug Evaluation and Research"),
         ("山田太郎", "山田太郎"),  # no capitals to go by: kept as it came
