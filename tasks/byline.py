@@ -325,17 +325,32 @@ def _short_text(element: HtmlElement) -> str | None:
     return text if len(text) <= _LONGEST_LINE else None
 
 
-def _text_before(block: HtmlElement, element: HtmlElement) -> str:
-    """The text of `block` that comes before `element`, one of its descendants."""
-    pieces = []
+def _text_before(block: HtmlElement, element: HtmlElement, limit: int) -> str:
+    """The text of `block` that comes before `element`, one of its descendants, white space
+    folded; no more than about `limit` characters of it are read (a page laid out in one table
+    cell costs what a byline does)."""
+    pieces, size = [], 0
     for event, node in etree.iterwalk(block, events=("start", "end")):
-        if event == "start":
-            if node is element:
-                break
-            pieces.append(node.text or "")
-        elif node is not block:
-            pieces.append(node.tail or "")
-    return " ".join("".join(pieces).split())
+        if event == "start" and node is element:
+            break
+        piece = node.text if event == "start" else node.tail if node is not block else None
+        pieces.append(piece := " ".join((piece or "").split()))
+        size += len(piece)
+        if size > limit:
+            break
+    return " ".join(piece for piece in pieces if piece)
+
+
+def _longer_than(element: HtmlElement, characters: int) -> bool:
+    """Whether the element's text, white space folded, is longer than `characters` (read piece
+    by piece, so a large element costs no more than a short one)."""
+    size = -1
+    for piece in element.itertext():
+        if folded := " ".join(piece.split()):
+            size += len(folded) + 1
+            if size > characters:
+                return True
+    return False
 
 
 def _mentioned(link: HtmlElement) -> bool:
@@ -344,9 +359,10 @@ def _mentioned(link: HtmlElement) -> bool:
     no credit ("By") come before it. A story's subjects have profile pages too
     (`/topics/people/...`); a byline or an author's note does not read so."""
     block = next((node for node in link.iterancestors() if node.tag in _PROSE_BLOCKS), None)
-    if block is None or len(" ".join(" ".join(block.itertext()).split())) <= 2 * _LONGEST_LINE:
+    if block is None or not _longer_than(block, 2 * _LONGEST_LINE):
         return False
-    return bool(_WORD.search(_CREDIT_PREFIX.sub("", _text_before(block, link) + " ")))
+    before = _text_before(block, link, _LONGEST_LINE)
+    return bool(_WORD.search(_CREDIT_PREFIX.sub("", before + " ")))
 
 
 def _author_link(element: HtmlElement, host: str) -> str | None:
