@@ -211,6 +211,40 @@ def test_bodies_are_read_in_every_content_encoding_browsers_accept(tmp_path):
     assert records["bzip2"]["reason"] == "unsupported_encoding"
 
 
+def test_a_response_without_a_content_type_is_html_when_its_body_opens_with_a_tag(tmp_path):
+    """No Content-Type: the body's first bytes decide, after a UTF-8 byte order mark and white
+    space (an editor's BOM before the doctype is common)."""
+    from io import BytesIO
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    bodies = {
+        "bom": b"\xef\xbb\xbf\r\n<!DOCTYPE html><html><p>x</p></html>",
+        "plain": b"  <html><p>x</p></html>",
+        "image": b"\x89PNG\r\n\x1a\n",
+    }
+    path = tmp_path / "untyped.warc.gz"
+    with path.open("wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        for name, body in bodies.items():
+            headers = StatusAndHeaders("200 OK", [], "HTTP/1.1")
+            writer.write_record(
+                writer.create_warc_record(
+                    f"https://example.org/{name}",
+                    "response",
+                    payload=BytesIO(body),
+                    http_headers=headers,
+                )
+            )
+    records = list(io.read_warc(str(path), 10**7))
+    assert [r.get("url", r.get("what")) for r in records] == [
+        "https://example.org/bom",
+        "https://example.org/plain",
+        "not_html",
+    ]
+
+
 def test_a_wet_files_text_records_are_plain_text_captures(tmp_path):
     """Common Crawl's WET files keep each page's text as a `conversion` record: each becomes a
     text capture, read as the same capture saved as a .txt file is."""
