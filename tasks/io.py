@@ -54,7 +54,8 @@ _CANONICAL = re.compile(
 )
 _WARC_DATE = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})(?:[T ]?(\d{2}):?(\d{2}):?(\d{2}))?")
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "application/xml+html")
-# What may stand before a document's first tag: a UTF-8 byte order mark and white space.
+# What may stand before a document's first tag or XML declaration: a UTF-8 byte order mark
+# and white space.
 _LEADING_BYTES = b"\xef\xbb\xbf \t\r\n\x0b\x0c"
 PARQUET_OPTIONS = {"compression": "zstd", "row_group_size": 64_000}
 
@@ -68,6 +69,12 @@ class _BrotliDecoder:
 
     def __init__(self) -> None:
         self.decompress = brotli.Decompressor().process
+
+
+def opening(head: bytes) -> bytes:
+    """The first bytes of a document without a UTF-8 byte order mark and white space before
+    them: where its markup or XML declaration, if any, begins."""
+    return head.lstrip(_LEADING_BYTES)
 
 
 def _zstd_decoder() -> Any:
@@ -121,7 +128,7 @@ def sniff_format(path: Path) -> str | None:
             head = stream.read(2048)
     except (OSError, EOFError, zlib.error):
         return None
-    stripped = _opening(head).lower()
+    stripped = opening(head).lower()
     if head.startswith(b"WARC/") or head.startswith(b"filedesc://"):
         return "warc"
     if stripped.startswith((b"<!doctype html", b"<html")) or b"<html" in stripped[:512]:
@@ -316,16 +323,10 @@ FETCH_KIND = "Broadsheet-Fetch-Kind"  # feed | sitemap | urls | robots | article
 REQUESTED_URI = "Broadsheet-Requested-URI"  # the URL asked for, when redirects led elsewhere
 
 
-def _opening(head: bytes) -> bytes:
-    """The first bytes of a document without a UTF-8 byte order mark and white space before
-    them: where its markup, if any, begins."""
-    return head.lstrip(_LEADING_BYTES)
-
-
 def _is_html(content_type: str | None, payload_head: bytes) -> bool:
     if content_type:
         return any(kind in content_type.lower() for kind in _HTML_TYPES)
-    return _opening(payload_head).startswith(b"<")
+    return opening(payload_head).startswith(b"<")
 
 
 def read_warc(path: str, max_bytes: int) -> Iterator[dict[str, Any]]:
@@ -384,7 +385,7 @@ def read_warc(path: str, max_bytes: int) -> Iterator[dict[str, Any]]:
                 if (
                     encoding
                     and encoding.strip().lower() not in _DECODED_ENCODINGS
-                    and not _opening(payload[:512]).startswith(b"<")
+                    and not opening(payload[:512]).startswith(b"<")
                 ):
                     yield _failure(source, "unsupported_encoding", url) | {
                         "fetched_at": fetched_at,

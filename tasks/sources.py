@@ -16,6 +16,8 @@ from io import BytesIO
 import feedparser
 from lxml import etree
 
+from tasks.io import opening
+
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _MAX_SITEMAP_BYTES = 100 * 1024 * 1024  # decompressed; the protocol allows 50 MB
 
@@ -84,7 +86,7 @@ def _xml_root(body: bytes) -> etree._Element:
         except (OSError, EOFError, zlib.error) as error:
             raise BadSource(f"broken gzip ({error})") from None
     _refuse_entities(body)
-    body = body.lstrip(b"\xef\xbb\xbf \t\r\n")  # a BOM or blank lines before the declaration
+    body = opening(body)  # a BOM or blank lines before the declaration
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=True
     )
