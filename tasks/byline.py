@@ -78,7 +78,7 @@ _OUTSIDE = frozenset(
 )
 _LOOKED_AT = 600  # elements after the headline: a byline sits near it
 _LONGEST_LINE = 100  # characters of a byline with its date
-_MAX_NAME_WORDS = 5
+_MAX_NAME_WORDS = 5  # a name's words at most; more is a sentence or a list
 # Marks that end or part a sentence, which no name holds: "若本站收录的文章侵犯了您的权益，请联系
 # 我们删除侵权内容" ("if an article here infringes your rights, ...") is a notice.
 _SENTENCE_MARK = re.compile(r"[，。！？；]|[.!?;]\s")
@@ -410,6 +410,11 @@ def byline_author(tree: HtmlElement, url: str) -> str | None:
     return None
 
 
+def _is_site(name: str, site_name: str | None) -> bool:
+    """Whether `name` is the site's own name, case and dots aside ("USA Today", "USA TODAY")."""
+    return _lowered_words(name) == _lowered_words(site_name or "")
+
+
 def clean_authors(authors: str | list[str] | None, site_name: str | None = None) -> str | None:
     """An author field ("; "-separated, or a list) with each name cleaned (clean_author), each
     once, and the site's own name left out when a person is named beside it; None when no
@@ -423,9 +428,8 @@ def clean_authors(authors: str | list[str] | None, site_name: str | None = None)
             for part in _split_joined(name)
         )
     )
-    site = " ".join(_lowered_words(site_name or ""))
-    if len(names) > 1 and site:
-        names = [name for name in names if " ".join(_lowered_words(name)) != site] or names
+    if len(names) > 1 and site_name:
+        names = [name for name in names if not _is_site(name, site_name)] or names
     return "; ".join(names) or None
 
 
@@ -439,12 +443,11 @@ def names_no_person(
     organisation the structured data types so, the site's own name, or, unless
     `handles_are_names` (a discussion's members go by them), an account's handle (one word:
     "KatieS", "andrew.keaveney")."""
-    site = _lowered_words(site_name or "")
     organisation_words = {tuple(_lowered_words(name)) for name in organisations}
     return bool(authors.strip()) and all(
         (" " not in name.strip() and not handles_are_names)
-        or (words := _lowered_words(name)) == site
-        or tuple(words) in organisation_words
+        or _is_site(name, site_name)
+        or tuple(_lowered_words(name)) in organisation_words
         for name in authors.split(";")
     )
 

@@ -30,7 +30,7 @@ from tasks.decode import DecodeError, charset_from_content_type, decode_html, re
 from tasks.headline import choose_headline, plausible_site_name
 from tasks.ids import count_words, normalise_text, paragraph_key, site_of, text_hash
 from tasks.minhash import article_scheme, paragraph_scheme, sketch_paragraphs
-from tasks.page_type import ARTICLE_TYPES, SENTENCE_END, classify_page, page_signals
+from tasks.page_type import ARTICLE_TYPES, FORUM_TYPES, SENTENCE_END, classify_page, page_signals
 from tasks.page_type import REASONS as NON_ARTICLE_REASONS
 from tasks.structured import Structured, read_structured
 from tasks.text_capture import parse_text_capture
@@ -52,7 +52,7 @@ _PAGE_TEXT = etree.XPath("//body//text()[not(ancestor::script or ancestor::style
 # The objects whose datePublished is the story's or the thread's own, before a WebPage's.
 _DATED_TYPES = ARTICLE_TYPES | {"DiscussionForumPosting", "Question"}
 # The schema.org types of a discussion's posts and replies.
-_DISCUSSION_TYPES = frozenset(["Comment", "Answer", "DiscussionForumPosting", "QAPage"])
+_DISCUSSION_TYPES = FORUM_TYPES | {"Comment", "Answer"}
 # The recall-mode rescue (`recall_rescue`), measured on both development sets
 # (bench/README.md). A sentence beside the body's own shares an ancestor at most three levels
 # up with one of them (a <p> and its <ul>, under one <div>).
@@ -162,12 +162,11 @@ def page_metadata(
     # that posted the story (a handle) yields to a person the byline shows (bench/README.md,
     # twenty-third session). On a discussion (replies marked up as comments or forum posts)
     # handles are how people are named, and the bylines after the headline are replies'.
-    discussion = bool((structured.types() | structured.microdata) & _DISCUSSION_TYPES)
     no_person = functools.partial(
         names_no_person,
         organisations=structured.organisation_credits(ARTICLE_TYPES),
         site_name=found.sitename,
-        handles_are_names=discussion,
+        handles_are_names=structured.declares(_DISCUSSION_TYPES),
     )
     if named is None or no_person(named):
         shown = byline_author(tree, url)

@@ -71,12 +71,6 @@ class _BrotliDecoder:
         self.decompress = brotli.Decompressor().process
 
 
-def opening(head: bytes) -> bytes:
-    """The first bytes of a document without a UTF-8 byte order mark and white space before
-    them: where its markup or XML declaration, if any, begins."""
-    return head.lstrip(_LEADING_BYTES)
-
-
 def _zstd_decoder() -> Any:
     """A zstd stream decoder; zstandard's has the members warcio's readers use."""
     return zstandard.ZstdDecompressor().decompressobj()
@@ -321,6 +315,12 @@ LISTED_TITLE = "Broadsheet-Listed-Title"
 FETCH_FAILED = "Broadsheet-Fetch-Failed"  # the response is a failed fetch (http_404, not_html)
 FETCH_KIND = "Broadsheet-Fetch-Kind"  # feed | sitemap | urls | robots | article
 REQUESTED_URI = "Broadsheet-Requested-URI"  # the URL asked for, when redirects led elsewhere
+
+
+def opening(head: bytes) -> bytes:
+    """The first bytes of a document without a UTF-8 byte order mark and white space before
+    them: where its markup or XML declaration, if any, begins."""
+    return head.lstrip(_LEADING_BYTES)
 
 
 def _is_html(content_type: str | None, payload_head: bytes) -> bool:

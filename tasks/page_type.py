@@ -160,7 +160,7 @@ def page_signals(
         "article_ld": float(article_ld),
         "product_ld": float(bool(types & PRODUCT_TYPES) and not article_ld),
         "listing_ld": float(bool(types & LISTING_TYPES) and not article_ld),
-        "forum_ld": float(bool((types | structured.microdata) & FORUM_TYPES)),
+        "forum_ld": float(structured.declares(FORUM_TYPES)),
         "og_article": float(og_type == "article"),
         "og_product": float(og_type.startswith("product") or "item" in og_type),
         "link_density": min(count_words(" ".join(anchors)) / page_words, 1.0),

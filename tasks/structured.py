@@ -83,6 +83,11 @@ class Structured:
         """Every schema.org @type the page declares, at any depth."""
         return {kind for item in self.objects for kind in _types_of(item)}
 
+    def declares(self, kinds: frozenset[str]) -> bool:
+        """Whether the page declares one of the schema.org types `kinds`, in JSON-LD or in
+        microdata."""
+        return bool((self.types() | self.microdata) & kinds)
+
     def article_credits(self, article_types: frozenset[str]) -> Iterator[list[str]]:
         """The author names of each object of one of `article_types`, in the page's order: a
         string, or objects with a name (people or organisations)."""
