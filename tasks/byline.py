@@ -312,17 +312,18 @@ def _alone(element: HtmlElement, own: str) -> bool:
     return _short_text(element) == " ".join(own.split())
 
 
-def _short_text(element: HtmlElement) -> str | None:
-    """The element's text with white space folded, or None when it is longer than a byline
-    (read piece by piece, so a large element costs no more than a short one)."""
-    pieces, size = [], 0
+def _short_text(element: HtmlElement, longest: int = _LONGEST_LINE) -> str | None:
+    """The element's text with white space folded, or None when it is longer than `longest`
+    characters, a byline's by default (read piece by piece, so a large element costs no more
+    than a short one)."""
+    pieces, size = [], -1
     for piece in element.itertext():
-        pieces.append(piece)
-        size += len(piece)
-        if size > 4 * _LONGEST_LINE:
-            return None
-    text = " ".join(" ".join(pieces).split())
-    return text if len(text) <= _LONGEST_LINE else None
+        if folded := " ".join(piece.split()):
+            pieces.append(folded)
+            size += len(folded) + 1
+            if size > longest:
+                return None
+    return " ".join(pieces)
 
 
 def _text_before(block: HtmlElement, element: HtmlElement, limit: int) -> str:
@@ -341,25 +342,13 @@ def _text_before(block: HtmlElement, element: HtmlElement, limit: int) -> str:
     return " ".join(piece for piece in pieces if piece)
 
 
-def _longer_than(element: HtmlElement, characters: int) -> bool:
-    """Whether the element's text, white space folded, is longer than `characters` (read piece
-    by piece, so a large element costs no more than a short one)."""
-    size = -1
-    for piece in element.itertext():
-        if folded := " ".join(piece.split()):
-            size += len(folded) + 1
-            if size > characters:
-                return True
-    return False
-
-
 def _mentioned(link: HtmlElement) -> bool:
     """Whether a link stands inside a sentence of running text ("US President <a>Donald
     Trump</a> has been eager ..."): its paragraph is longer than a byline, and words that are
     no credit ("By") come before it. A story's subjects have profile pages too
     (`/topics/people/...`); a byline or an author's note does not read so."""
     block = next((node for node in link.iterancestors() if node.tag in _PROSE_BLOCKS), None)
-    if block is None or not _longer_than(block, 2 * _LONGEST_LINE):
+    if block is None or _short_text(block, 2 * _LONGEST_LINE) is not None:
         return False
     before = _text_before(block, link, _LONGEST_LINE)
     return bool(_WORD.search(_CREDIT_PREFIX.sub("", before + " ")))
