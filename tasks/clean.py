@@ -138,10 +138,30 @@ def mark_paragraphs(texts: list[str], title: str | None = None) -> list[Paragrap
     """Mark error text at the edges, furniture at the end, a first paragraph that repeats the
     title, and runs of paragraphs repeated on the page (the first copy is kept).
 
-    Comparison ignores case and punctuation.
+    Comparison ignores case and punctuation. A line without a word (a code sample's closing
+    brace, a table's rule, a "* * *" break) is decided with the worded line before it (at the
+    top, the first one after it): kept inside a kept passage, dropped with a dropped one, as
+    the braces of a repeated code sample go with it. Blank lines are no paragraphs.
     """
-    keyed = [(text, key) for text in texts if (key := normalise_text(text))]
-    texts, keys = [text for text, _ in keyed], [key for _, key in keyed]
+    lines = [text for text in texts if text.strip()]
+    worded = [index for index, text in enumerate(lines) if normalise_text(text)]
+    decided = _mark_worded([lines[index] for index in worded], title)
+    if not decided:
+        return [Paragraph(text) for text in lines]
+    marked, following = [], 0
+    for index, text in enumerate(lines):
+        if following < len(worded) and worded[following] == index:
+            marked.append(decided[following])
+            following += 1
+        else:
+            like = decided[max(following - 1, 0)]
+            marked.append(Paragraph(text, like.status, like.reason))
+    return marked
+
+
+def _mark_worded(texts: list[str], title: str | None) -> list[Paragraph]:
+    """mark_paragraphs over lines that each hold a word."""
+    keys = [normalise_text(text) for text in texts]
     head, tail = error_edges(texts)
     furniture = len(texts) - tail - trailing_furniture(texts[head : len(texts) - tail])
     title_key = normalise_text(title) if title else None

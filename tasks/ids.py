@@ -76,3 +76,8 @@ def paragraph_key(text: str) -> str:
     count as the same line of site furniture.
     """
     return stable_id("paragraph", _DIGITS.sub("0", normalise_text(text)))[:16]
+
+
+# The key of every line that holds no word ("}", "* * *", a table's rule): one key for all of
+# them, so no such line is counted as a site's furniture.
+NO_WORDS_KEY = paragraph_key("")

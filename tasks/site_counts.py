@@ -22,6 +22,7 @@ from tasks import io
 from tasks.clean import BOILERPLATE, KEPT
 from tasks.config import DedupConfig
 from tasks.dedup import COPY, SITE_BOILERPLATE, hex_prefix
+from tasks.ids import NO_WORDS_KEY
 
 _COUNTED = pa.array([KEPT, BOILERPLATE, COPY])
 _UNSIGNED = (1 << 64) - 1
@@ -165,6 +166,11 @@ _REBUILT = {
 _REBUILD_BATCH = 1 << 20
 
 
+def _worded(rows: pa.Table) -> pa.ChunkedArray:
+    """Which rows are lines with a word: a brace or a "* * *" break is nobody's furniture."""
+    return pc.not_equal(rows["text_key"], NO_WORDS_KEY)
+
+
 def _signed(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
     """dedup.hex_prefix's 64-bit numbers with the same bits as signed ones (SQLite's)."""
     return hex_prefix(column).view(np.int64)
@@ -243,7 +249,7 @@ class SiteCounts:
         counted = rows.filter(
             pc.and_(
                 pc.and_(pc.is_valid(rows["article_id"]), pc.is_valid(rows["site"])),
-                pc.is_in(rows["status"], _COUNTED),
+                pc.and_(pc.is_in(rows["status"], _COUNTED), _worded(rows)),
             )
         )
         return {
@@ -260,7 +266,7 @@ class SiteCounts:
         loose = rows.filter(
             pc.and_(
                 pc.and_(pc.is_null(rows["article_id"]), pc.is_valid(rows["site"])),
-                pc.is_in(rows["status"], pa.array([KEPT, BOILERPLATE])),
+                pc.and_(pc.is_in(rows["status"], pa.array([KEPT, BOILERPLATE])), _worded(rows)),
             )
         )
         return {"site": self._site_codes(loose["site"]), "line": _signed(loose["text_key"])}

@@ -51,6 +51,17 @@ def test_a_short_repeated_run_is_content():
     assert all(p.status == KEPT for p in mark_paragraphs(texts))
 
 
+def test_a_line_without_words_goes_with_the_passage_around_it():
+    code = ["func check(err error) error {", "  if err != nil {", "    return err", "  }", "}"]
+    texts = ["404", "—", "Page not found", PROSE[0], *code, PROSE[1], "* * *", *PROSE[2:]]
+    marked = mark_paragraphs([*texts, "", *texts[3:]])
+    # the dash inside the error header goes with it; the braces and the break are the story's
+    assert statuses(marked[:3]) == [("error_text", "error_page_text")] * 3
+    assert body_of(marked) == "\n".join(texts[3:])
+    # and the braces of the second capture are dropped with it
+    assert {p.status for p in marked[len(texts) :]} == {REPEATED}
+
+
 def test_a_run_captured_again_is_repeated_however_far_away():
     texts = ["Intro line", *PROSE[:3], "Related: other story", PROSE[3], *PROSE[1:3]]
     marked = mark_paragraphs(texts)

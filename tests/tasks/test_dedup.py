@@ -88,7 +88,9 @@ def test_site_furniture_needs_enough_pages_and_a_share_of_the_site(stories):
     quote = stories[0][1]
     rows = []
     for i, story in enumerate(stories[:4]):
-        rows += paragraph_rows(stable_id(f"a{i}"), "news.example", [story[0], furniture, story[2]])
+        # a code sample's brace and a "* * *" break are on every story, and nobody's furniture
+        lines = [story[0], "}", furniture, "* * *", story[2]]
+        rows += paragraph_rows(stable_id(f"a{i}"), "news.example", lines)
     rows += paragraph_rows(stable_id("q1"), "news.example", [quote])
     rows += paragraph_rows(stable_id("q2"), "news.example", [quote, stories[1][3]])
     counts = site_counts.SiteCounts()

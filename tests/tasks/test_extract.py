@@ -467,6 +467,15 @@ def test_mojibake_in_the_headline_and_the_body_is_repaired(metadata_pages):
     assert word_f1(truth["main_content"], body["body"]) > 0.99
 
 
+def test_a_code_sample_keeps_its_lines_without_words(metadata_pages):
+    # A blog post's grid drawn in characters: rows of dots were lost from the body (no word
+    # in them), leaving the drawing with holes. Its ground truth keeps them.
+    result, truth = _metadata_page(metadata_pages, "0398")
+    drawing = truth["main_content"].split("test case\n\n")[1].split("\n\n")[0]
+    assert drawing.startswith("..............\n") and drawing.endswith("\n..............")
+    assert f"\n{drawing}\n" in result["body"]
+
+
 def test_a_title_part_with_a_full_stop_is_no_site_name_when_it_is_the_longer_part():
     # trafilatura takes the <title> part holding a full stop as the site's name: here the
     # story's own ("vs."), which then hid the agreeing <h1> as the site's name.
