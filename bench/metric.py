@@ -30,9 +30,11 @@ def body_scores(pairs: Iterable[tuple[str, str]]) -> tuple[float, float, float]:
             precisions.append(tp / (tp + fp))
         if tp + fn:
             recalls.append(tp / (tp + fn))
-    precision = sum(precisions) / len(precisions)
-    recall = sum(recalls) / len(recalls)
-    return precision, recall, 2 * precision * recall / (precision + recall)
+    precision = sum(precisions) / max(len(precisions), 1)
+    recall = sum(recalls) / max(len(recalls), 1)
+    # a page whose extraction shares no shingle with its truth (as `--dump` scores it alone)
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
 
 
 def word_f1(expected: str, extracted: str) -> float:

@@ -1,6 +1,6 @@
 """The development sets' metrics as bench/quality.py computes them."""
 
-from bench.metric import snippet_counts, snippet_scores, word_f1
+from bench.metric import body_scores, snippet_counts, snippet_scores, word_f1
 
 
 def test_a_snippet_is_found_by_its_words_in_a_row_whatever_the_punctuation():
@@ -24,3 +24,8 @@ def test_snippet_scores_sum_the_counts_of_all_pages():
 
 def test_word_f1_is_one_for_two_empty_bodies_and_zero_for_one():
     assert word_f1("", "") == 1.0 and word_f1("some words", "") == 0.0
+
+
+def test_body_scores_of_a_page_that_shares_nothing_with_its_truth_are_zero():
+    assert body_scores([("one two three four five", "six seven eight nine ten")]) == (0, 0, 0)
+    assert body_scores([]) == (0, 0, 0)
