@@ -142,7 +142,7 @@ def page_metadata(
             found.sitename = found.sitename.title()
     elif found.url and (host := metadata.META_URL.match(found.url)):
         found.sitename = host[1]
-    found.title = choose_headline(tree, structured, found.sitename, url) or found.title
+    found.title = choose_headline(tree, structured, found.sitename, url, found.url) or found.title
     found.date = publication_date(tree, found.url or url, fetched_at, structured, found.title)
     # The article's own JSON-LD credit, where it gives one, then scholarly citation tags (one
     # person a tag: trafilatura splits "Roy, Aniruddha" in two and keeps only the first of

@@ -3,17 +3,18 @@
 `<title>` carries the site's name ("Story | Site"), `og:title` and JSON-LD `headline` are
 often the SEO title, and a page may hold several `<h1>` (the logo, a menu, the story). The
 headline a reader sees is the `<h1>` whose words the metadata titles share (of several, the one
-sharing the most), without a label or counters in markup of their own that the metadata leaves
-out ("Blog:", a source's domain, a comment count), and with the metadata's characters where the
-template wrote "?" for ones it could not encode; when none agrees (a heading in capitals is a
-label or styling and never does), the metadata's title without the site's name; a lone `<h1>`
-last. Pure functions.
+sharing the most; a heading that links to another page, a teaser's in a carousel of stories,
+only when no other agrees), without a label or counters in markup of their own that the
+metadata leaves out ("Blog:", a source's domain, a comment count), and with the metadata's
+characters where the template wrote "?" for ones it could not encode; when none agrees (a
+heading in capitals is a label or styling and never does), the metadata's title without the
+site's name; a lone `<h1>` (one that links nowhere else, if there is one) last. Pure functions.
 """
 
 import html
 import re
 from collections.abc import Iterable, Iterator
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
@@ -221,8 +222,29 @@ def without_host(title: str, host: str) -> str:
     return title
 
 
+def _page_path(address: str) -> str:
+    """An address's path, as a link to the page itself may write it (no query or fragment,
+    no final slash)."""
+    return urlsplit(address).path.rstrip("/")
+
+
+def _links_away(heading: HtmlElement, url: str, own: set[str]) -> bool:
+    """Whether the heading is a link (or holds one) to another page than this one (`own`: the
+    paths of its addresses): a teaser's title in a carousel of stories, not the page's own
+    headline, which may link to itself."""
+    for link in [*heading.iterancestors("a"), *heading.iter("a")]:
+        target = urlsplit(urljoin(url, link.get("href") or ""))
+        if target.scheme in ("http", "https") and target.path.rstrip("/") not in own:
+            return True
+    return False
+
+
 def choose_headline(
-    tree: HtmlElement, structured: Structured, site_name: str | None, url: str | None
+    tree: HtmlElement,
+    structured: Structured,
+    site_name: str | None,
+    url: str | None,
+    canonical: str | None = None,
 ) -> str | None:
     """The page's headline (see the module docstring), or None when it gives no title."""
     host = urlsplit(url or "").hostname or ""
@@ -239,6 +261,7 @@ def choose_headline(
         joined = "".join(words)
         return set(words) <= site_words or joined in host_labels or joined == address
 
+    own = {_page_path(address) for address in (url, canonical) if address}
     elements: dict[str, HtmlElement] = {}  # each heading's text, and its first <h1>
     for element in tree.iter("h1"):
         text = _clean(visible_text(element))
@@ -253,14 +276,14 @@ def choose_headline(
     # over "GAAP Compliance: Applying Accounting Best Practices"): the metadata's title, written
     # to be read, stands for it, and a lone one stays the last resort.
     agreeing = [
-        (len(_words(h) & _words(m)), -i, h)
+        (not _links_away(elements[h], url or "", own), len(_words(h) & _words(m)), -i, h)
         for i, h in enumerate(headings)
         if not _in_capitals(h)
         for m in metadata
         if _agreement(h, m) >= _AGREEMENT
     ]
     if agreeing:
-        _, _, heading = max(agreeing)
+        *_, heading = max(agreeing)
         # The heading as the metadata words it, when they differ by a label or counters only
         trimmed = [trim_site_name(text, site_words) for text in metadata]
         said = {normalise_text(text) for text in trimmed}
@@ -270,4 +293,5 @@ def choose_headline(
     if metadata:
         titles = [without_host(without_site_name(text, site_words), host) for text in metadata]
         return _longest_reading(titles[0], titles[1:])
-    return headings[0] if headings else None
+    own_headings = [h for h in headings if not _links_away(elements[h], url or "", own)]
+    return next(iter(own_headings or headings), None)

@@ -498,6 +498,14 @@ def test_a_label_in_markup_of_its_own_inside_the_h1_is_left_out_of_the_headline(
     assert result["status"] == "article"
 
 
+def test_a_carousel_of_other_stories_headings_does_not_hide_the_page_s_own(metadata_pages):
+    # Houstonia's <title> "Where to Bike in Houston" shares four words with a teaser's <h1>
+    # "Here's Where to Kayak and Paddle in Houston", linked to that story, and fewer with the
+    # story's own, "The Best Trails and Neighborhoods in Houston for Biking".
+    result, truth = _metadata_page(metadata_pages, "4628")
+    assert result["title"] == truth["title"]
+
+
 def test_a_credit_to_the_publisher_or_a_handle_gives_way_to_the_byline(
     metadata_pages, benchmark, byline_pages
 ):

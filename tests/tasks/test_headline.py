@@ -27,6 +27,22 @@ def test_the_h1_the_metadata_agrees_with_beats_the_title_tag_and_the_logo():
     )
 
 
+def test_a_heading_linking_to_another_story_is_a_teaser_not_the_headline():
+    teaser = '<a href="/2025/06/where-to-swim-in-the-river"><h1>Where to swim in the river</h1></a>'
+    for own in (
+        "<h1>Harbour pools reopen for the summer</h1>",
+        # a blog's title linking to the post itself is no teaser
+        '<h1><a href="https://www.example.org/a/">Harbour pools reopen for the summer</a></h1>',
+    ):
+        page = f"""<html><head><title>Where to swim in the harbour | The Valley Times</title>
+        </head><body><article>{own}<p>Text</p></article><section>{teaser}</section></body></html>"""
+        # the teaser shares more words with the <title>
+        assert headline(page, "The Valley Times") == "Harbour pools reopen for the summer"
+    lone = """<html><body><h1><a href="/other-story">Other story</a></h1>
+    <h1>Harbour pools reopen</h1></body></html>"""
+    assert headline(lone) == "Harbour pools reopen"
+
+
 def test_without_an_agreeing_h1_the_title_loses_the_site_name():
     page = """<html><head><title>Example News &#8211; Council votes on budget</title></head>
     <body><h1>Latest</h1><p>Text</p></body></html>"""
