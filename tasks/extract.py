@@ -149,14 +149,16 @@ def page_metadata(
     # several), before trafilatura's guesses from meta tags and bylines (wcxb-dev authors: 0.694
     # against 0.667); the byline under the headline when none names anyone, and last the
     # "Written by" twitter tags SEO plugins write.
-    # An article object whose names all clean away (", USA TODAY") does not hide the next one.
+    # An article object whose names all clean away (", USA TODAY") does not hide the next one,
+    # nor does an author meta tag that does (a template's "page.head.extra.author").
     credited = (
         clean_authors(names, found.sitename) for names in structured.article_credits(ARTICLE_TYPES)
     )
     named = (
         next((names for names in credited if names), None)
         or clean_authors(list(structured.scholarly_authors), found.sitename)
-        or clean_authors(found.author or metadata.extract_author(tree), found.sitename)
+        or clean_authors(found.author, found.sitename)
+        or clean_authors(metadata.extract_author(tree), found.sitename)
     )
     # A credit to the publisher ("Organization" in JSON-LD, the site's name) or to the account
     # that posted the story (a handle) yields to a person the byline shows (bench/README.md,

@@ -115,6 +115,16 @@ def test_scholarly_citation_tags_name_each_author_first_name_first():
     assert found.author == "Aniruddha Roy; Jyoti Patel"
 
 
+def test_an_author_tag_left_as_its_template_wrote_it_hides_no_author_on_the_page():
+    # Fermyon's blog writes <meta name="author" content="page.head.extra.author">, its
+    # template's unfilled field; the page names the author in its own markup.
+    html = """<html><head><meta name="author" content="page.head.extra.author"></head><body>
+    <h1>Startup lessons</h1><div class="blog-meta"><span class="author-name">Tim Enwall</span>
+    </div><p>Twenty-five years of starting companies taught me a few things.</p></body></html>"""
+    found = page_metadata(trafilatura.load_html(html), "https://blog.example/lessons", NOW)
+    assert found.author == "Tim Enwall"
+
+
 def test_a_written_by_twitter_tag_names_the_author_when_nothing_else_does():
     tags = """<meta name="twitter:label1" content="Est. reading time">
     <meta name="twitter:data1" content="4 minutes"><meta name="twitter:label2" content="Written by">
