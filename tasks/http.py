@@ -32,8 +32,8 @@ from urllib.robotparser import RobotFileParser
 import httpx
 
 from tasks.config import FetchConfig
+from tasks.io import is_html
 
-HTML_TYPES = ("text/html", "application/xhtml+xml")
 _RETRY_STATUSES = {429, 500, 502, 503, 504}
 _REDIRECTS = {301, 302, 303, 307, 308}
 
@@ -331,8 +331,9 @@ class PoliteClient:
                 hops = [*hops, answer]
                 continue
             if answer.reason is None and html_only and answer.status == 200:
-                kind = (answer.header("Content-Type") or "").split(";")[0].strip().lower()
-                if kind and kind not in HTML_TYPES:
+                # (a page that names no type is taken as it comes, as before)
+                content_type = answer.header("Content-Type")
+                if content_type and not is_html(content_type, answer.content[:512]):
                     answer.reason = "not_html"
             return answer
         answer.reason = "redirect_loop"  # more redirects than max_redirects

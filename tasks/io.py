@@ -53,7 +53,18 @@ _CANONICAL = re.compile(
     re.I,
 )
 _WARC_DATE = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})(?:[T ]?(\d{2}):?(\d{2}):?(\d{2}))?")
-_HTML_TYPES = ("text/html", "application/xhtml+xml", "application/xml+html")
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+# What a server that does not know what it sends says (a misconfigured CMS, an object store):
+# a body that opens as an HTML document does is a page, as a browser's sniffing finds it.
+_UNKNOWN_TYPES = (
+    "application/octet-stream",
+    "binary/octet-stream",
+    "application/unknown",
+    "unknown/unknown",
+    "application/x-unknown-content-type",
+    "text/plain",
+)
+_HTML_OPENINGS = (b"<!doctype html", b"<html")
 # What may stand before a document's first tag or XML declaration: a UTF-8 byte order mark
 # and white space.
 _LEADING_BYTES = b"\xef\xbb\xbf \t\r\n\x0b\x0c"
@@ -323,10 +334,18 @@ def opening(head: bytes) -> bytes:
     return head.lstrip(_LEADING_BYTES)
 
 
-def _is_html(content_type: str | None, payload_head: bytes) -> bool:
-    if content_type:
-        return any(kind in content_type.lower() for kind in _HTML_TYPES)
-    return opening(payload_head).startswith(b"<")
+def is_html(content_type: str | None, payload_head: bytes) -> bool:
+    """Whether a response is an HTML page: by its Content-Type; without one, when its body
+    opens with a tag; with a type that says nothing (`application/octet-stream`, `text/plain`,
+    ...), when its body opens as an HTML document (`<!DOCTYPE html`, `<html`)."""
+    declared = (content_type or "").lower()
+    if any(kind in declared for kind in HTML_TYPES):  # also a header written twice, joined
+        return True
+    kind = declared.split(";")[0].strip()
+    start = opening(payload_head)
+    if not kind:
+        return start.startswith(b"<")
+    return kind in _UNKNOWN_TYPES and start[:16].lower().startswith(_HTML_OPENINGS)
 
 
 def read_warc(path: str, max_bytes: int) -> Iterator[dict[str, Any]]:
@@ -376,7 +395,7 @@ def read_warc(path: str, max_bytes: int) -> Iterator[dict[str, Any]]:
                 text = record.rec_type != "response" and (content_type or "").lower().startswith(
                     "text/plain"
                 )
-                if not text and not _is_html(content_type, payload[:512]):
+                if not text and not is_html(content_type, payload[:512]):
                     yield {"event": "skip", "what": "not_html"}
                     continue
                 encoding = headers.get_header("Content-Encoding") if headers is not None else None

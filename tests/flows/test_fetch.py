@@ -68,6 +68,8 @@ def serve_site(main: LoopbackServer) -> None:
     html = {"Content-Type": "text/html; charset=utf-8"}
     for i, page in enumerate(pages):
         main.routes[f"/news/{i}"] = Reply(200, page, html)
+    # a server that does not say what it sends: the page is still an article
+    main.routes["/news/3"] = Reply(200, pages[3], {"Content-Type": "application/octet-stream"})
     for number, name in enumerate(("undated", "undated-in-sitemap")):
         main.routes[f"/{name}"] = Reply(200, undated_page(name, number), html)
 
@@ -221,10 +223,12 @@ def hostile_routes(main: LoopbackServer, other: LoopbackServer) -> list[str]:
     main.routes["/slow"] = slow
     main.routes["/missing"] = None
     main.routes["/report.pdf"] = Reply(200, b"%PDF-1.4", {"Content-Type": "application/pdf"})
+    blob = {"Content-Type": "application/octet-stream"}
+    main.routes["/blob"] = Reply(200, b"\x89PNG\r\n\x1a\n", blob)
     other.routes["*"] = Reply(200, b"<html>trap</html>", {"Content-Type": "text/html"})
     return [
         f"{main.base}/{p}"
-        for p in ("huge", "bomb", "loop-a", "away", "slow", "missing", "report.pdf")
+        for p in ("huge", "bomb", "loop-a", "away", "slow", "missing", "report.pdf", "blob")
     ] + [f"{other.base}/direct"]
 
 
@@ -236,6 +240,7 @@ EXPECTED = {
     "slow": "timeout",
     "missing": "http_404",
     "report.pdf": "not_html",
+    "blob": "not_html",
     "direct": "blocked_address",
 }
 

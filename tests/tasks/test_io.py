@@ -245,6 +245,44 @@ def test_a_response_without_a_content_type_is_html_when_its_body_opens_with_a_ta
     ]
 
 
+def test_a_response_whose_type_says_nothing_is_html_when_its_body_opens_as_a_document(tmp_path):
+    """A server that sends `application/octet-stream` or `text/plain` for its pages (a
+    misconfigured CMS, an object store): the body decides, as a browser's sniffing does."""
+    from io import BytesIO
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    responses = {
+        "octet": ("application/octet-stream", b"\xef\xbb\xbf\n<!DOCTYPE html><p>x</p>"),
+        "plain-html": ("text/plain; charset=utf-8", b"<html><p>x</p></html>"),
+        "plain-text": ("text/plain", b"User-agent: *\nDisallow: /<private>/"),
+        "image": ("application/octet-stream", b"\x89PNG\r\n\x1a\n"),
+        "pdf": ("application/pdf", b"<html>not what a PDF holds</html>"),
+    }
+    path = tmp_path / "mistyped.warc.gz"
+    with path.open("wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        for name, (content_type, body) in responses.items():
+            headers = StatusAndHeaders("200 OK", [("Content-Type", content_type)], "HTTP/1.1")
+            writer.write_record(
+                writer.create_warc_record(
+                    f"https://example.org/{name}",
+                    "response",
+                    payload=BytesIO(body),
+                    http_headers=headers,
+                )
+            )
+    records = list(io.read_warc(str(path), 10**7))
+    assert [r.get("url", r.get("what")) for r in records] == [
+        "https://example.org/octet",
+        "https://example.org/plain-html",
+        "not_html",
+        "not_html",
+        "not_html",
+    ]
+
+
 def test_a_wet_files_text_records_are_plain_text_captures(tmp_path):
     """Common Crawl's WET files keep each page's text as a `conversion` record: each becomes a
     text capture, read as the same capture saved as a .txt file is."""
