@@ -18,9 +18,14 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email.message import Message
+from email.parser import BytesParser
+from email.policy import compat32
+from email.utils import parsedate_to_datetime
 from io import BytesIO
 from pathlib import Path
 from typing import Any, BinaryIO
+from urllib.parse import quote
 
 import brotli
 import duckdb
@@ -33,8 +38,13 @@ from warcio.bufferedreaders import BufferedReader
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-FORMATS = ("warc", "html", "jsonl", "text")
+FORMATS = ("warc", "html", "mhtml", "jsonl", "text")
+# The formats that hold one page a file, batched into shards by folder (tasks/shards.py).
+SINGLE_PAGE_FORMATS = ("html", "mhtml", "text")
 _MAX_FIRST_LINE = 16 * 1024 * 1024  # a JSONL line holds a whole page
+# An MHTML file holds the page's pictures too, after the page: read up to this many times the
+# page limit (its HTML part, which browsers write first, is whole well before).
+_MHTML_READ = 4
 _SUFFIXES = {
     ".warc": "warc",
     ".arc": "warc",
@@ -42,10 +52,17 @@ _SUFFIXES = {
     ".htm": "html",
     ".xhtml": "html",
     ".shtml": "html",
+    ".mht": "mhtml",
+    ".mhtml": "mhtml",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
     ".txt": "text",
 }
+# The suffixes of saved pages, and how much of one is read for links to its resources folder
+_HTML_SUFFIXES = frozenset(suffix for suffix, kind in _SUFFIXES.items() if kind == "html")
+_RESOURCE_LINKS_READ = 4 * 1024 * 1024
+# What a browser adds to a saved page's name for its resources folder: "_files", "-Dateien", ...
+_RESOURCES_AFTER_STEM = re.compile(r"[_-][^\W\d_]+$")
 _CANONICAL = re.compile(
     rb"""<link\b[^>]*\brel=["']?canonical["']?[^>]*\bhref=["']([^"'>\s]+)"""
     rb"""|<link\b[^>]*\bhref=["']([^"'>\s]+)["'][^>]*\brel=["']?canonical"""
@@ -136,11 +153,25 @@ def sniff_format(path: Path) -> str | None:
     stripped = opening(head).lower()
     if head.startswith(b"WARC/") or head.startswith(b"filedesc://"):
         return "warc"
+    if _is_mhtml(stripped):  # before HTML: its page's markup may open within the first bytes
+        return "mhtml"
     if stripped.startswith((b"<!doctype html", b"<html")) or b"<html" in stripped[:512]:
         return "html"
     if stripped.startswith(b"{") and _first_line_is_object(path):
         return "jsonl"  # a pretty-printed .json document is not one
     return None
+
+
+def _is_mhtml(head: bytes) -> bool:
+    """Whether a file's first bytes (lower case) are the mail headers of a page saved as MHTML
+    ("From: <Saved by Blink>", "MIME-Version: 1.0", a multipart/related content type)."""
+    headers = head.split(b"\n\n", 1)[0].split(b"\r\n\r\n", 1)[0]
+    return (
+        headers.startswith(
+            (b"from:", b"mime-version:", b"snapshot-content-location:", b"date:", b"subject:")
+        )
+        and b"multipart/related" in headers
+    )
 
 
 def _first_line_is_object(path: Path) -> bool:
@@ -223,6 +254,43 @@ def _input_file(path: Path, fmt: str) -> InputFile:
     return InputFile(os.path.realpath(path), fmt, info.st_size, info.st_mtime_ns)
 
 
+def _saved_page(files: dict[str, str], stem: str) -> str | None:
+    """The saved page named `stem` among `files` (lower-cased name -> name), if any."""
+    for suffix in _HTML_SUFFIXES:
+        for key in (f"{stem}{suffix}".lower(), f"{stem}{suffix}.gz".lower()):
+            if key in files:
+                return files[key]
+    return None
+
+
+def _resource_folders(parent: Path, folders: list[str], names: list[str]) -> set[str]:
+    """The folders of `parent` that hold a saved page's pictures, scripts and frames: a browser
+    saving "Story.html" as a complete page puts them in "Story_files" ("Story-Dateien",
+    "Story_fichiers", ...) and loads them from there (`src="./Story_files/..."`). Their frames
+    (ads, embedded posts) are no pages of the archive. Told by the name and the page's `src`
+    links together: "news-archive" beside "news.html" that only links its stories stays."""
+    files = {name.lower(): name for name in names}
+    found = set()
+    for folder in folders:
+        cut = _RESOURCES_AFTER_STEM.search(folder)
+        page = _saved_page(files, folder[: cut.start()]) if cut else None
+        if not page:
+            continue
+        try:
+            with _open(str(parent / page)) as stream:
+                text = stream.read(_RESOURCE_LINKS_READ)
+        except (OSError, EOFError, zlib.error):
+            continue
+        if any(
+            f"src={quote_mark}{mark}{spelling}/".encode() in text
+            for spelling in {folder, quote(folder)}
+            for quote_mark in ('"', "'", "")
+            for mark in ("", "./")
+        ):
+            found.add(folder)
+    return found
+
+
 def _walk(folder: Path, skipped: list[tuple[str, str]]) -> Iterator[Path]:
     """Every entry under `folder` that is not a folder, in a stable order; a folder that cannot
     be listed is skipped with its reason. Links to folders are not followed (no loops)."""
@@ -231,7 +299,13 @@ def _walk(folder: Path, skipped: list[tuple[str, str]]) -> Iterator[Path]:
         skipped.append((printable_path(str(error.filename)), "unreadable_folder"))
 
     for parent, folders, names in os.walk(folder, onerror=unlisted):
-        folders[:] = sorted(name for name in folders if not name.startswith("."))
+        resources = _resource_folders(Path(parent), folders, names)
+        skipped.extend(
+            (printable_path(str(Path(parent, name))), "page_resources") for name in resources
+        )
+        folders[:] = sorted(
+            name for name in folders if not name.startswith(".") and name not in resources
+        )
         for name in sorted(names):
             if not name.startswith("."):
                 yield Path(parent, name)
@@ -240,7 +314,8 @@ def _walk(folder: Path, skipped: list[tuple[str, str]]) -> Iterator[Path]:
 def discover_inputs(paths: list[str]) -> tuple[list[InputFile], list[tuple[str, str]]]:
     """Return the input files under `paths` (folders searched recursively) and the entries
     skipped, as (printable name, reason): `unknown_format`, `not_a_regular_file`,
-    `broken_link`, `unreadable`, `unreadable_folder`.
+    `broken_link`, `unreadable`, `unreadable_folder`, `page_resources` (a saved page's folder
+    of pictures, scripts and frames, see _resource_folders).
 
     A path may be given as it is or in its printable form (printable_path). Raises UserError
     for a path that does not exist, or a file named on its own that is no input.
@@ -274,7 +349,7 @@ def discover_inputs(paths: list[str]) -> tuple[list[InputFile], list[tuple[str, 
             if fmt is None:
                 raise UserError(
                     f"unknown input format: {printable_path(given)} (expected WARC/ARC, .html,"
-                    " .jsonl or .txt, optionally gzipped)"
+                    " .mhtml, .jsonl or .txt, optionally gzipped)"
                 )
             found.setdefault(os.path.realpath(path), _input_file(path, fmt))
     return sorted(found.values(), key=lambda f: f.path), skipped
@@ -461,6 +536,56 @@ def read_single(path: str, kind: str, max_bytes: int) -> Iterator[dict[str, Any]
     }
 
 
+def _mhtml_page(message: Message) -> Message | None:
+    """The part of an MHTML file that holds the saved page: the one its `start` parameter
+    names, else its first HTML part (the message itself when it has no parts)."""
+    parts = [part for part in message.walk() if not part.is_multipart()]
+    start = message.get_param("start")
+    if isinstance(start, str):
+        wanted = start.strip("<> ")
+        named = [p for p in parts if str(p.get("Content-ID", "")).strip("<> ") == wanted]
+        if named:
+            return named[0]
+    return next((p for p in parts if p.get_content_type() in HTML_TYPES), None)
+
+
+def read_mhtml(path: str, max_bytes: int) -> Iterator[dict[str, Any]]:
+    """Yield the page of a web page saved as one MHTML file (a browser's "Save as single
+    file", `.mht`, `.mhtml`): its HTML part, at the address and time the browser saved it
+    (`Snapshot-Content-Location` or the part's `Content-Location`, the `Date` header), else the
+    page's canonical link, the file's URL and its modification time. The pictures and style
+    sheets beside it are not read past _MHTML_READ times `max_bytes`."""
+    name = printable_path(path)
+    try:
+        with _open(path) as stream:
+            saved = _read_capped(stream, _MHTML_READ * max_bytes)
+    except (OSError, EOFError, zlib.error):
+        yield _failure(name, "bad_gzip" if path.endswith(".gz") else "read_error")
+        return
+    message = BytesParser(policy=compat32).parsebytes(saved)
+    part = _mhtml_page(message)
+    if part is None:
+        yield _failure(name, "missing_content")
+        return
+    payload = part.get_payload(decode=True)
+    payload = payload if isinstance(payload, bytes) else b""
+    saved_from = str(message.get("Snapshot-Content-Location") or part.get("Content-Location") or "")
+    url = saved_from.strip() if saved_from.strip().startswith(("http://", "https://")) else None
+    try:
+        saved_at = parsedate_to_datetime(str(message.get("Date") or "")).astimezone(UTC)
+    except (TypeError, ValueError):
+        saved_at = _mtime(path)
+    yield {
+        "event": "page",
+        "kind": "html",
+        "url": url or _canonical_url(payload) or Path(path).as_uri(),
+        "source": name,
+        "fetched_at": saved_at,
+        "payload": payload,
+        "content_type": str(part.get("Content-Type") or ""),
+    }
+
+
 def _jsonl_page(line: bytes, source: str, fallback_date: datetime) -> dict[str, Any]:
     try:
         item = json.loads(line)
@@ -535,6 +660,8 @@ def _records(item: InputFile, max_bytes: int) -> Iterator[dict[str, Any]]:
         return read_warc(item.path, max_bytes)
     if item.format == "jsonl":
         return read_jsonl(item.path, max_bytes)
+    if item.format == "mhtml":
+        return read_mhtml(item.path, max_bytes)
     return read_single(item.path, item.format, max_bytes)
 
 

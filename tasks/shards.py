@@ -5,7 +5,7 @@ from itertools import groupby
 from pathlib import Path
 
 from tasks.ids import stable_id
-from tasks.io import InputFile, printable_path
+from tasks.io import SINGLE_PAGE_FORMATS, InputFile, printable_path
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +32,7 @@ def plan_shards(inputs: list[InputFile], files_per_shard: int) -> list[Shard]:
     Batching per folder keeps a new file in one folder from moving the batches of others.
     """
     shards = [Shard(_key((f,)), (f,)) for f in inputs if f.format in ("warc", "jsonl")]
-    singles = sorted((f for f in inputs if f.format in ("html", "text")), key=lambda f: f.path)
+    singles = sorted((f for f in inputs if f.format in SINGLE_PAGE_FORMATS), key=lambda f: f.path)
     for _, group in groupby(singles, key=lambda f: str(Path(f.path).parent)):
         members = list(group)
         for start in range(0, len(members), files_per_shard):

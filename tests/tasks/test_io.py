@@ -326,3 +326,79 @@ def test_a_wet_files_text_records_are_plain_text_captures(tmp_path):
     from_wet, from_file = (extract_page(p, ExtractConfig()) for p in (page, saved))
     assert from_wet["status"] == "article"
     assert (from_wet["title"], from_wet["body"]) == (from_file["title"], from_file["body"])
+
+
+def saved_as_mhtml(html: bytes, url: str, date: str) -> bytes:
+    """A page as Chrome's "Save as single file" writes it: mail headers, the page quoted-
+    printable with its address, then its pictures in base64."""
+    import base64
+    import quopri
+
+    boundary = "----MultipartBoundary--x9TtKdm3qnL1HLQ0WzHVp2oLtbrpKLQ6aTmvTVgkYQ----"
+    return (
+        (
+            f"From: <Saved by Blink>\r\nSnapshot-Content-Location: {url}\r\n"
+            f"Subject: =?utf-8?Q?A_saved_page?=\r\nDate: {date}\r\nMIME-Version: 1.0\r\n"
+            f'Content-Type: multipart/related;\r\n\ttype="text/html";\r\n\tboundary="{boundary}"'
+            f"\r\n\r\n\r\n--{boundary}\r\nContent-Type: text/html\r\n"
+            "Content-ID: <frame-0A1B2C@mhtml.blink>\r\nContent-Transfer-Encoding: quoted-printable"
+            f"\r\nContent-Location: {url}\r\n\r\n"
+        ).encode()
+        + quopri.encodestring(html).replace(b"\n", b"\r\n")
+        + (
+            f"\r\n--{boundary}\r\nContent-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n"
+            f"Content-Location: {url}/logo.png\r\n\r\n"
+            f"{base64.b64encode(bytes(range(256)) * 8).decode()}\r\n--{boundary}--\r\n"
+        ).encode()
+    )
+
+
+def test_a_page_saved_as_one_mhtml_file_is_read_at_its_address_and_time(tmp_path, benchmark):
+    from datetime import UTC, datetime
+
+    from bench.metric import body_scores
+    from tasks.config import ExtractConfig
+    from tasks.extract import extract_page
+
+    html, truth = next(iter(benchmark.values()))
+    saved = tmp_path / "saved pages" / "story"  # no extension: told by its headers
+    saved.parent.mkdir()
+    saved.write_bytes(saved_as_mhtml(html, truth["url"], "Sat, 6 Dec 2025 10:00:00 -0000"))
+    (tmp_path / "saved pages" / "story.mhtml").write_bytes(b"not mail at all")
+    assert io.sniff_format(saved) == "mhtml"
+    inputs, skipped = io.discover_inputs([str(saved.parent)])
+    assert [i.format for i in inputs] == ["mhtml", "mhtml"] and skipped == []
+    page, broken = [record for item in inputs for record in io.read_input(item, 10**7)]
+    assert (page["url"], page["fetched_at"]) == (
+        truth["url"],
+        datetime(2025, 12, 6, 10, tzinfo=UTC),
+    )
+    # the quoted-printable undone (its lines end as MIME's do), the pictures left out
+    assert page["payload"].replace(b"\r\n", b"\n") == html.replace(b"\r\n", b"\n")
+    assert (broken["event"], broken["reason"]) == ("failure", "missing_content")
+    result = extract_page(page, ExtractConfig())
+    assert result["status"] == "article"
+    assert body_scores([(truth["articleBody"], result["body"])])[2] > 0.9
+
+
+def test_a_saved_pages_resources_folder_is_no_input(tmp_path, benchmark):
+    """A browser saving a complete page writes "<name>_files/" beside it, with the frames it
+    showed (an ad, an embedded post) as HTML files: they are the page's resources, not pages.
+    A folder named alike that the page does not load from stays an input."""
+    html, _ = next(iter(benchmark.values()))
+    saved = tmp_path / "saved"
+    (saved / "Harbour story_files").mkdir(parents=True)
+    (saved / "Harbour story-archive").mkdir()
+    loads = b'<link rel="stylesheet" href="./Harbour%20story_files/site.css">'
+    loads += b'<iframe src="./Harbour%20story_files/saved_resource.html"></iframe>'
+    links = b'<a href="Harbour story-archive/older.html">Older</a>'
+    (saved / "Harbour story.html").write_bytes(html.replace(b"</body>", loads + links + b"</body>"))
+    (saved / "Harbour story_files" / "saved_resource.html").write_bytes(b"<html>an ad</html>")
+    (saved / "Harbour story_files" / "site.css").write_bytes(b"body { margin: 0 }")
+    (saved / "Harbour story-archive" / "older.html").write_bytes(html)
+    inputs, skipped = io.discover_inputs([str(saved)])
+    assert [Path(i.path).relative_to(saved).as_posix() for i in inputs] == [
+        "Harbour story-archive/older.html",
+        "Harbour story.html",
+    ]
+    assert skipped == [(str(saved / "Harbour story_files"), "page_resources")]
