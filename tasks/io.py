@@ -69,6 +69,9 @@ _CANONICAL = re.compile(
     rb"""|<meta\b[^>]*\bproperty=["']og:url["'][^>]*\bcontent=["']([^"'>\s]+)""",
     re.I,
 )
+# The address a browser saved a page from, which it writes at the top of the file:
+# <!-- saved from url=(0043)https://example.org/... -->
+_SAVED_FROM = re.compile(rb"<!--\s*saved from url=\(\d+\)(https?://[^\s>]+?)\s*-->", re.I)
 _WARC_DATE = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})(?:[T ]?(\d{2}):?(\d{2}):?(\d{2}))?")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 # What a server that does not know what it sends says (a misconfigured CMS, an object store):
@@ -517,6 +520,15 @@ def _canonical_url(payload: bytes) -> str | None:
     return url if url.startswith(("http://", "https://")) else None
 
 
+def _page_address(payload: bytes) -> str | None:
+    """A saved page's address, from its own markup: its canonical link (or `og:url`), else
+    the one the browser that saved it wrote at its top ("saved from url=")."""
+    if url := _canonical_url(payload):
+        return url
+    saved_from = _SAVED_FROM.search(payload[:4096])
+    return saved_from[1].decode("utf-8", "replace") if saved_from else None
+
+
 def read_single(path: str, kind: str, max_bytes: int) -> Iterator[dict[str, Any]]:
     """Yield the one page of an HTML file or a plain-text capture."""
     try:
@@ -525,7 +537,7 @@ def read_single(path: str, kind: str, max_bytes: int) -> Iterator[dict[str, Any]
     except (OSError, EOFError, zlib.error):
         yield _failure(printable_path(path), "bad_gzip" if path.endswith(".gz") else "read_error")
         return
-    url = (_canonical_url(payload) if kind == "html" else None) or Path(path).as_uri()
+    url = (_page_address(payload) if kind == "html" else None) or Path(path).as_uri()
     yield {
         "event": "page",
         "kind": kind,
@@ -578,7 +590,7 @@ def read_mhtml(path: str, max_bytes: int) -> Iterator[dict[str, Any]]:
     yield {
         "event": "page",
         "kind": "html",
-        "url": url or _canonical_url(payload) or Path(path).as_uri(),
+        "url": url or _page_address(payload) or Path(path).as_uri(),
         "source": name,
         "fetched_at": saved_at,
         "payload": payload,

@@ -82,14 +82,23 @@ def test_jsonl_broken_line_is_a_failure_and_the_rest_is_read(tmp_path):
     assert records[3]["reason"] == "missing_url"
 
 
-def test_html_file_url_from_canonical_link_else_file_uri(tmp_path):
+def test_html_file_url_from_canonical_link_else_where_it_was_saved_from_else_file_uri(tmp_path):
     with_link = tmp_path / "a.html"
     with_link.write_text(
+        "<!-- saved from url=(0025)https://news.example/a?x -->\n"
         '<html><head><link rel="canonical" href="https://news.example/a"></head></html>'
+    )
+    saved = tmp_path / "c.html"  # as a browser's "Save page as" writes it
+    saved.write_text(
+        "<!DOCTYPE html>\n<!-- saved from url=(0035)https://news.example/2025/12/story -->\n"
+        "<html><body>x</body></html>"
     )
     plain = tmp_path / "b.htm"
     plain.write_text("<html><body>x</body></html>")
     assert next(io.read_single(str(with_link), "html", 10**6))["url"] == "https://news.example/a"
+    assert next(io.read_single(str(saved), "html", 10**6))["url"] == (
+        "https://news.example/2025/12/story"
+    )
     assert next(io.read_single(str(plain), "html", 10**6))["url"] == plain.as_uri()
 
 
