@@ -18,6 +18,9 @@ ARTICLES = with_version(
         pa.field("modified_at", UTC_TIMESTAMP),
         pa.field("language", pa.string()),  # ISO 639-1
         pa.field("description", pa.string()),
+        # the picture the page shares as its own (og:image, twitter:image, JSON-LD image), an
+        # absolute http(s) address; null in files written before it existed
+        pa.field("image_url", pa.string()),
         pa.field("body", pa.string(), nullable=False),  # kept paragraphs, one per line
         pa.field("word_count", pa.int32(), nullable=False),
         pa.field("body_hash", pa.string(), nullable=False),  # of the normalised body

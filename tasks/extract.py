@@ -11,7 +11,7 @@ import re
 from copy import copy
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import py3langid
 import trafilatura
@@ -181,6 +181,15 @@ def page_metadata(
             setattr(found, field, repair_mojibake(value))
     found.clean_and_trim()
     return found
+
+
+def picture_address(image: str | None, page_url: str) -> str | None:
+    """The address of the picture a page shares as its own, made absolute against the page's
+    (templates write "/images/lead.jpg" too); None unless it is an http(s) address."""
+    if not image or not (image := image.strip()):
+        return None
+    address = urljoin(page_url, image)
+    return address if urlsplit(address).scheme in ("http", "https") else None
 
 
 def _words(document: Document | None) -> int:
@@ -471,6 +480,9 @@ def _html_result(page: dict[str, Any], config: ExtractConfig) -> dict[str, Any]:
         ),
         "site_name": found.sitename,
         "description": found.description,
+        "image_url": picture_address(
+            found.image or structured.article_image(ARTICLE_TYPES), found.url or page["url"]
+        ),
         "canonical_url": found.url,
     }
     paragraphs = mark_paragraphs(lines, found.title)

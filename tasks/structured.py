@@ -120,6 +120,20 @@ class Structured:
         """The author names of the first object of one of `article_types` that names any."""
         return next((names for names in self.article_credits(article_types) if names), [])
 
+    def article_image(self, article_types: frozenset[str]) -> str | None:
+        """The `image` of the first object of one of `article_types` that gives one: an
+        address, an ImageObject's `url` (or `contentUrl`), or the first of a list of them."""
+        for item in self.objects:
+            if not _types_of(item) & article_types:
+                continue
+            image = item.get("image")
+            for picture in image if isinstance(image, list) else [image]:
+                if isinstance(picture, dict):
+                    picture = picture.get("url") or picture.get("contentUrl")
+                if isinstance(picture, str) and picture.strip():
+                    return picture.strip()
+        return None
+
     def published(self, first_types: frozenset[str]) -> Iterator[str]:
         """The publication dates the page declares, most trusted first: the JSON-LD
         `datePublished` of objects of `first_types` (the article or thread), of any other

@@ -65,8 +65,8 @@ def test_a_views_file_another_duckdb_wrote_is_replaced(demo_warehouse, tmp_path)
     assert count > 0
 
 
-def test_articles_written_before_modified_at_existed_read_as_null(demo_warehouse, tmp_path):
-    # An archive's older files lack the column; the view unions the files by name.
+def test_articles_written_before_a_column_existed_read_it_as_null(demo_warehouse, tmp_path):
+    # An archive's older files lack the columns added since; the view unions files by name.
     import shutil
 
     import pyarrow as pa
@@ -74,23 +74,27 @@ def test_articles_written_before_modified_at_existed_read_as_null(demo_warehouse
 
     from warehouse.build import build_views
 
+    added = ["modified_at", "image_url"]
     tables = tmp_path / "tables"
     shutil.copytree(demo_warehouse / "tables", tables)
     newest = sorted((tables / "articles").rglob("*.parquet"))[-1]
     written = pq.read_table(newest)
-    assert "modified_at" in written.column_names
-    before = written.drop_columns(["modified_at"]).slice(0, 1)
+    assert set(added) <= set(written.column_names)
+    before = written.drop_columns(added).slice(0, 1)
     before = before.set_column(0, "article_id", pa.array(["written-before"]))
     pq.write_table(before, newest.with_name("older.parquet"))
     database = tmp_path / "broadsheet.duckdb"
     build_views(database, tables)
     with duckdb.connect(str(database), read_only=True) as connection:
         rows = connection.execute(
-            "SELECT article_id, modified_at FROM articles WHERE article_id = 'written-before'"
+            "SELECT article_id, modified_at, image_url FROM articles"
+            " WHERE article_id = 'written-before'"
         ).fetchall()
-        (dated,) = connection.execute("SELECT count(modified_at) FROM articles").fetchone() or (0,)
-    assert rows == [("written-before", None)]
-    assert dated > 0  # the sample's articles that name an update
+        counts = connection.execute(
+            "SELECT count(modified_at), count(image_url) FROM articles"
+        ).fetchone()
+    assert rows == [("written-before", None, None)]
+    assert counts is not None and min(counts) > 0  # the sample's articles name both
 
 
 def test_pages_kept_out_of_articles_keep_their_headline(demo_warehouse):

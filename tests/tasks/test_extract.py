@@ -115,6 +115,31 @@ def test_scholarly_citation_tags_name_each_author_first_name_first():
     assert found.author == "Aniruddha Roy; Jyoti Patel"
 
 
+def test_the_picture_a_page_shares_is_kept_as_an_absolute_address(benchmark):
+    import re
+
+    shared = re.compile(rb'<meta[^>]+property="og:image"[^>]+content="(https://[^"]+)"')
+    pages = [
+        (html, truth, found) for html, truth in benchmark.values() if (found := shared.search(html))
+    ]
+    assert len(pages) >= 10
+    for html, truth, found in pages[:10]:
+        result = extract_page(page(html, url=truth["url"]), ExtractConfig())
+        assert result["image_url"] == found[1].decode().replace("&amp;", "&")
+    relative = b"""<html><head><meta property="og:image" content="/pictures/harbour.jpg">
+    </head><body><h1>Harbour reopens</h1><p>The harbour reopened on Monday.</p></body></html>"""
+    result = extract_page(page(relative, url="https://news.example/2025/harbour"), ExtractConfig())
+    assert result["image_url"] == "https://news.example/pictures/harbour.jpg"
+    # no meta tag: the article's JSON-LD image, an ImageObject in a list
+    declared = relative.replace(
+        b'<meta property="og:image" content="/pictures/harbour.jpg">',
+        b'<script type="application/ld+json">{"@type": "NewsArticle", "image": [{"@type":'
+        b' "ImageObject", "url": "https://cdn.news.example/harbour.jpg"}]}</script>',
+    )
+    result = extract_page(page(declared, url="https://news.example/2025/harbour"), ExtractConfig())
+    assert result["image_url"] == "https://cdn.news.example/harbour.jpg"
+
+
 def test_an_author_tag_left_as_its_template_wrote_it_hides_no_author_on_the_page():
     # Fermyon's blog writes <meta name="author" content="page.head.extra.author">, its
     # template's unfilled field; the page names the author in its own markup.

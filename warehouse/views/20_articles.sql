@@ -1,6 +1,6 @@
 -- articles: one row per distinct article; body is the clean text, one paragraph per line.
--- modified_at: the last update the page names (null in files written before it existed, hence
--- union_by_name).
+-- modified_at: the last update the page names; image_url: the picture it shares as its own
+-- (both null in files written before they existed, hence union_by_name).
 CREATE OR REPLACE VIEW articles AS
 SELECT
     article_id,
@@ -13,6 +13,7 @@ SELECT
     modified_at,
     language,
     description,
+    image_url,
     body,
     word_count,
     body_hash,
