@@ -17,6 +17,11 @@ ARTICLES = with_version(
         # written before it existed
         pa.field("modified_at", UTC_TIMESTAMP),
         pa.field("language", pa.string()),  # ISO 639-1
+        # the section and keywords the page declares (JSON-LD articleSection and keywords,
+        # article:section, article:tag, news_keywords, keywords); null in files written before
+        # they existed
+        pa.field("section", pa.string()),
+        pa.field("keywords", pa.list_(pa.string())),
         pa.field("description", pa.string()),
         # the picture the page shares as its own (og:image, twitter:image, JSON-LD image), an
         # absolute http(s) address; null in files written before it existed

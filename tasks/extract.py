@@ -479,6 +479,8 @@ def _html_result(page: dict[str, Any], config: ExtractConfig) -> dict[str, Any]:
             page["fetched_at"],
         ),
         "site_name": found.sitename,
+        "section": repair_mojibake(structured.article_section(ARTICLE_TYPES) or "") or None,
+        "keywords": [repair_mojibake(word) for word in structured.article_keywords(ARTICLE_TYPES)],
         "description": found.description,
         "image_url": picture_address(
             found.image or structured.article_image(ARTICLE_TYPES), found.url or page["url"]

@@ -4,6 +4,7 @@ the schema.org types of its microdata (`itemtype`).
 Pure functions over a parsed page; a broken JSON-LD block is skipped, never an error.
 """
 
+import html
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -17,6 +18,11 @@ _MAX_BLOCK_CHARS = 2_000_000
 # ("NewsMediaOrganization", "EducationalOrganization"), and the common ones that are not.
 _ORGANISATION_TYPES = ("Organization", "Corporation", "LocalBusiness", "NGO", "Brand")
 _SCHOLARLY_AUTHOR_TAGS = frozenset(["citation_author", "citation_authors"])
+# The meta tags of keywords separated by commas, in order of trust: Google News's, then the
+# page's own (read only when nothing more specific names any).
+_KEYWORD_TAGS = ("news_keywords", "keywords")
+_MAX_KEYWORDS = 50
+_MAX_KEYWORD_CHARS = 100
 # Meta tags (by property, name or itemprop) that name the first publication and nothing else:
 # not "date" or "dc.date", which sites fill with the day of the page view or of an update.
 _PUBLISHED_TAGS = frozenset(
@@ -78,6 +84,10 @@ class Structured:
     # last update (_MODIFIED_TAGS), in order.
     published_tags: tuple[str, ...] = ()
     modified_tags: tuple[str, ...] = ()
+    # The section and keywords the meta tags declare: `article:section`, `article:tag` (one
+    # a tag), and the comma-separated `news_keywords` and `keywords`, in that order.
+    section_tags: tuple[str, ...] = ()
+    keyword_tags: tuple[tuple[str, ...], ...] = ()
 
     def types(self) -> set[str]:
         """Every schema.org @type the page declares, at any depth."""
@@ -134,6 +144,34 @@ class Structured:
                     return picture.strip()
         return None
 
+    def article_section(self, article_types: frozenset[str]) -> str | None:
+        """The section the page files its story under: the `articleSection` of its first
+        object of `article_types` that gives one (the first of a list), else `article:section`."""
+        declared = (_strings(item.get("articleSection")) for item in self._of(article_types))
+        sections = [*(names[0] for names in declared if names), *self.section_tags]
+        return next((name for name in map(_cleaned, sections) if name), None)
+
+    def article_keywords(self, article_types: frozenset[str]) -> list[str]:
+        """The keywords the page declares for its story, each once (case aside), at most
+        _MAX_KEYWORDS: the JSON-LD `keywords` of its first object of `article_types` that
+        gives some (a list, or words separated by commas), else the `article:tag` meta tags,
+        else `news_keywords`, else `keywords`."""
+        declared = (
+            [word for value in _strings(item.get("keywords")) for word in value.split(",")]
+            for item in self._of(article_types)
+        )
+        for words in [*declared, *self.keyword_tags]:
+            kept: dict[str, str] = {}
+            for word in map(_cleaned, words):
+                if word:
+                    kept.setdefault(word.casefold(), word)
+            if kept:
+                return list(kept.values())[:_MAX_KEYWORDS]
+        return []
+
+    def _of(self, kinds: frozenset[str]) -> Iterator[dict[str, Any]]:
+        return (item for item in self.objects if _types_of(item) & kinds)
+
     def published(self, first_types: frozenset[str]) -> Iterator[str]:
         """The publication dates the page declares, most trusted first: the JSON-LD
         `datePublished` of objects of `first_types` (the article or thread), of any other
@@ -157,6 +195,20 @@ class Structured:
     def strings(self, key: str) -> list[str]:
         """The string values of `key` in every object, in document order."""
         return [value for item in self.objects if isinstance(value := item.get(key), str)]
+
+
+def _strings(value: Any) -> list[str]:
+    """A JSON-LD value that is a string or a list: its strings."""
+    return [
+        item for item in (value if isinstance(value, list) else [value]) if isinstance(item, str)
+    ]
+
+
+def _cleaned(text: str) -> str:
+    """A declared section or keyword with its entities read and white space folded; empty
+    when it is longer than a keyword (_MAX_KEYWORD_CHARS)."""
+    text = " ".join(html.unescape(text).split())
+    return text if len(text) <= _MAX_KEYWORD_CHARS else ""
 
 
 def _types_of(item: dict[str, Any]) -> set[str]:
@@ -202,6 +254,9 @@ def read_structured(tree: HtmlElement) -> Structured:
     twitter: dict[str, str] = {}
     published: list[str] = []
     modified: list[str] = []
+    sections: list[str] = []
+    article_tags: list[str] = []
+    keywords: dict[str, list[str]] = {}
     for meta in tree.iter("meta"):
         content = (meta.get("content") or "").strip()
         if not content:
@@ -211,6 +266,12 @@ def read_structured(tree: HtmlElement) -> Structured:
             published.append(content)
         elif tag in _MODIFIED_TAGS:
             modified.append(content)
+        elif tag == "article:section":
+            sections.append(content)
+        elif tag == "article:tag":
+            article_tags.append(content)
+        elif tag in _KEYWORD_TAGS:
+            keywords.setdefault(tag, content.split(","))
         if (name := meta.get("property", "").lower()).startswith("og:"):
             open_graph.setdefault(name, content)
         elif (name := meta.get("name", "").lower()) in _SCHOLARLY_AUTHOR_TAGS:
@@ -238,6 +299,12 @@ def read_structured(tree: HtmlElement) -> Structured:
         written_by,
         tuple(published),
         tuple(modified),
+        tuple(sections),
+        tuple(
+            tuple(words)
+            for words in (article_tags, *(keywords.get(tag, []) for tag in _KEYWORD_TAGS))
+            if words
+        ),
     )
 
 

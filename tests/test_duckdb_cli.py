@@ -74,7 +74,7 @@ def test_articles_written_before_a_column_existed_read_it_as_null(demo_warehouse
 
     from warehouse.build import build_views
 
-    added = ["modified_at", "image_url"]
+    added = ["modified_at", "image_url", "section", "keywords"]
     tables = tmp_path / "tables"
     shutil.copytree(demo_warehouse / "tables", tables)
     newest = sorted((tables / "articles").rglob("*.parquet"))[-1]
@@ -87,14 +87,15 @@ def test_articles_written_before_a_column_existed_read_it_as_null(demo_warehouse
     build_views(database, tables)
     with duckdb.connect(str(database), read_only=True) as connection:
         rows = connection.execute(
-            "SELECT article_id, modified_at, image_url FROM articles"
+            "SELECT article_id, modified_at, image_url, section, keywords FROM articles"
             " WHERE article_id = 'written-before'"
         ).fetchall()
         counts = connection.execute(
-            "SELECT count(modified_at), count(image_url) FROM articles"
+            "SELECT count(modified_at), count(image_url), count(section),"
+            " count(*) FILTER (WHERE len(keywords) > 0) FROM articles"
         ).fetchone()
-    assert rows == [("written-before", None, None)]
-    assert counts is not None and min(counts) > 0  # the sample's articles name both
+    assert rows == [("written-before", None, None, None, None)]
+    assert counts is not None and min(counts) > 0  # the sample's articles name each
 
 
 def test_pages_kept_out_of_articles_keep_their_headline(demo_warehouse):

@@ -140,6 +140,26 @@ def test_the_picture_a_page_shares_is_kept_as_an_absolute_address(benchmark):
     assert result["image_url"] == "https://cdn.news.example/harbour.jpg"
 
 
+def test_the_section_and_keywords_a_page_declares_are_kept(benchmark):
+    # JSON-LD first (Vox files under "Science & Health", read from "Science \u0026 Health"),
+    # else the meta tags (article:section, news_keywords, keywords), each keyword once.
+    declared = {
+        "7a664e40": ("Politics", ["tim morrison", "House Permanent Select Committee on Intel"]),
+        "16c30add": ("Science & Health", ["Front Page", "Explainers", "Energy & Environment"]),
+        "85439e26": ("判例事例", ["商品の改造が商標法違反に！？", "ブログ", "商標登録"]),
+        "a078b365": ("Innovation", ["hypersensitivity pneumonitis", "feather duvet lung"]),
+        "264dc3ae": ("Minnesota Wild", ["minnesota wild"]),
+        "0dd13570": ("News", []),
+    }
+    for prefix, (section, keywords) in declared.items():
+        html, truth = next(v for k, v in benchmark.items() if k.startswith(prefix))
+        result = extract_page(page(html, url=truth["url"]), ExtractConfig())
+        assert result["section"] == section
+        found = result["keywords"]
+        assert [k[: len(w)] for k, w in zip(found, keywords, strict=False)] == keywords
+        assert len({k.casefold() for k in found}) == len(found) and bool(found) == bool(keywords)
+
+
 def test_an_author_tag_left_as_its_template_wrote_it_hides_no_author_on_the_page():
     # Fermyon's blog writes <meta name="author" content="page.head.extra.author">, its
     # template's unfilled field; the page names the author in its own markup.

@@ -1,6 +1,7 @@
 -- articles: one row per distinct article; body is the clean text, one paragraph per line.
--- modified_at: the last update the page names; image_url: the picture it shares as its own
--- (both null in files written before they existed, hence union_by_name).
+-- modified_at: the last update the page names; section and keywords: what the page declares;
+-- image_url: the picture it shares as its own (all null in files written before they existed,
+-- hence union_by_name).
 CREATE OR REPLACE VIEW articles AS
 SELECT
     article_id,
@@ -12,6 +13,8 @@ SELECT
     published_at,
     modified_at,
     language,
+    section,
+    keywords,
     description,
     image_url,
     body,
