@@ -220,24 +220,19 @@ def test_bodies_are_read_in_every_content_encoding_browsers_accept(tmp_path):
     assert records["bzip2"]["reason"] == "unsupported_encoding"
 
 
-def test_a_response_without_a_content_type_is_html_when_its_body_opens_with_a_tag(tmp_path):
-    """No Content-Type: the body's first bytes decide, after a UTF-8 byte order mark and white
-    space (an editor's BOM before the doctype is common)."""
+def read_responses(path: Path, responses: dict[str, tuple[str | None, bytes]]) -> list[str]:
+    """Write `responses` (name -> Content-Type or None, body) as a WARC's response records for
+    https://example.org/<name>; what the reader makes of each: its URL, or why it skipped it."""
     from io import BytesIO
 
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
 
-    bodies = {
-        "bom": b"\xef\xbb\xbf\r\n<!DOCTYPE html><html><p>x</p></html>",
-        "plain": b"  <html><p>x</p></html>",
-        "image": b"\x89PNG\r\n\x1a\n",
-    }
-    path = tmp_path / "untyped.warc.gz"
     with path.open("wb") as out:
         writer = WARCWriter(out, gzip=True)
-        for name, body in bodies.items():
-            headers = StatusAndHeaders("200 OK", [], "HTTP/1.1")
+        for name, (content_type, body) in responses.items():
+            declared = [("Content-Type", content_type)] if content_type else []
+            headers = StatusAndHeaders("200 OK", declared, "HTTP/1.1")
             writer.write_record(
                 writer.create_warc_record(
                     f"https://example.org/{name}",
@@ -246,8 +241,18 @@ def test_a_response_without_a_content_type_is_html_when_its_body_opens_with_a_ta
                     http_headers=headers,
                 )
             )
-    records = list(io.read_warc(str(path), 10**7))
-    assert [r.get("url", r.get("what")) for r in records] == [
+    return [r.get("url", r.get("what")) for r in io.read_warc(str(path), 10**7)]
+
+
+def test_a_response_without_a_content_type_is_html_when_its_body_opens_with_a_tag(tmp_path):
+    """No Content-Type: the body's first bytes decide, after a UTF-8 byte order mark and white
+    space (an editor's BOM before the doctype is common)."""
+    responses = {
+        "bom": (None, b"\xef\xbb\xbf\r\n<!DOCTYPE html><html><p>x</p></html>"),
+        "plain": (None, b"  <html><p>x</p></html>"),
+        "image": (None, b"\x89PNG\r\n\x1a\n"),
+    }
+    assert read_responses(tmp_path / "untyped.warc.gz", responses) == [
         "https://example.org/bom",
         "https://example.org/plain",
         "not_html",
@@ -257,11 +262,6 @@ def test_a_response_without_a_content_type_is_html_when_its_body_opens_with_a_ta
 def test_a_response_whose_type_says_nothing_is_html_when_its_body_opens_as_a_document(tmp_path):
     """A server that sends `application/octet-stream` or `text/plain` for its pages (a
     misconfigured CMS, an object store): the body decides, as a browser's sniffing does."""
-    from io import BytesIO
-
-    from warcio.statusandheaders import StatusAndHeaders
-    from warcio.warcwriter import WARCWriter
-
     responses = {
         "octet": ("application/octet-stream", b"\xef\xbb\xbf\n<!DOCTYPE html><p>x</p>"),
         "plain-html": ("text/plain; charset=utf-8", b"<html><p>x</p></html>"),
@@ -269,21 +269,7 @@ def test_a_response_whose_type_says_nothing_is_html_when_its_body_opens_as_a_doc
         "image": ("application/octet-stream", b"\x89PNG\r\n\x1a\n"),
         "pdf": ("application/pdf", b"<html>not what a PDF holds</html>"),
     }
-    path = tmp_path / "mistyped.warc.gz"
-    with path.open("wb") as out:
-        writer = WARCWriter(out, gzip=True)
-        for name, (content_type, body) in responses.items():
-            headers = StatusAndHeaders("200 OK", [("Content-Type", content_type)], "HTTP/1.1")
-            writer.write_record(
-                writer.create_warc_record(
-                    f"https://example.org/{name}",
-                    "response",
-                    payload=BytesIO(body),
-                    http_headers=headers,
-                )
-            )
-    records = list(io.read_warc(str(path), 10**7))
-    assert [r.get("url", r.get("what")) for r in records] == [
+    assert read_responses(tmp_path / "mistyped.warc.gz", responses) == [
         "https://example.org/octet",
         "https://example.org/plain-html",
         "not_html",
