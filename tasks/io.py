@@ -12,6 +12,7 @@ import re
 import sqlite3
 import stat
 import uuid
+import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -24,7 +25,7 @@ from email.policy import compat32
 from email.utils import parsedate_to_datetime
 from io import BytesIO
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 from urllib.parse import quote
 
 import brotli
@@ -38,9 +39,11 @@ from warcio.bufferedreaders import BufferedReader
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-FORMATS = ("warc", "html", "mhtml", "jsonl", "text")
-# The formats that hold one page a file, batched into shards by folder (tasks/shards.py).
+FORMATS = ("warc", "wacz", "html", "mhtml", "jsonl", "text")
+# The formats that hold one page a file, batched into shards by folder, and those that hold
+# many, a shard each (tasks/shards.py).
 SINGLE_PAGE_FORMATS = ("html", "mhtml", "text")
+MANY_PAGE_FORMATS = ("warc", "wacz", "jsonl")
 _MAX_FIRST_LINE = 16 * 1024 * 1024  # a JSONL line holds a whole page
 # An MHTML file holds the page's pictures too, after the page: read up to this many times the
 # page limit (its HTML part, which browsers write first, is whole well before).
@@ -48,6 +51,7 @@ _MHTML_READ = 4
 _SUFFIXES = {
     ".warc": "warc",
     ".arc": "warc",
+    ".wacz": "wacz",
     ".html": "html",
     ".htm": "html",
     ".xhtml": "html",
@@ -156,6 +160,8 @@ def sniff_format(path: Path) -> str | None:
     stripped = opening(head).lower()
     if head.startswith(b"WARC/") or head.startswith(b"filedesc://"):
         return "warc"
+    if head.startswith(b"PK\x03\x04") and _is_wacz(path):
+        return "wacz"
     if _is_mhtml(stripped):  # before HTML: its page's markup may open within the first bytes
         return "mhtml"
     if stripped.startswith((b"<!doctype html", b"<html")) or b"<html" in stripped[:512]:
@@ -163,6 +169,16 @@ def sniff_format(path: Path) -> str | None:
     if stripped.startswith(b"{") and _first_line_is_object(path):
         return "jsonl"  # a pretty-printed .json document is not one
     return None
+
+
+def _is_wacz(path: Path) -> bool:
+    """Whether a ZIP file is a WACZ package: its datapackage.json beside an archive/ folder."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            names = package.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return False
+    return "datapackage.json" in names and any(n.startswith("archive/") for n in names)
 
 
 def _is_mhtml(head: bytes) -> bool:
@@ -351,8 +367,8 @@ def discover_inputs(paths: list[str]) -> tuple[list[InputFile], list[tuple[str, 
             fmt = sniff_format(path)
             if fmt is None:
                 raise UserError(
-                    f"unknown input format: {printable_path(given)} (expected WARC/ARC, .html,"
-                    " .mhtml, .jsonl or .txt, optionally gzipped)"
+                    f"unknown input format: {printable_path(given)} (expected WARC/ARC, WACZ,"
+                    " .html, .mhtml, .jsonl or .txt, optionally gzipped)"
                 )
             found.setdefault(os.path.realpath(path), _input_file(path, fmt))
     return sorted(found.values(), key=lambda f: f.path), skipped
@@ -429,87 +445,116 @@ def is_html(content_type: str | None, payload_head: bytes) -> bool:
 def read_warc(path: str, max_bytes: int) -> Iterator[dict[str, Any]]:
     """Yield a page for each HTML response (or resource) record and each plain-text conversion
     (or resource) record, a WET file's; skip and count the rest."""
-    fallback_date, name = _mtime(path), printable_path(path)
     with open(path, "rb") as raw:
-        records = ArchiveIterator(raw, arc2warc=True)
-        offset, read_any = 0, False
-        try:
-            for record in records:
-                read_any = True
-                if record.rec_type not in ("response", "resource", "conversion"):
-                    yield {"event": "skip", "what": record.rec_type}
-                    continue
-                headers = record.http_headers
-                content_type = (
-                    headers.get_header("Content-Type")
-                    if headers is not None and record.rec_type == "response"
-                    else record.rec_headers.get_header("Content-Type")
-                )
-                url = (record.rec_headers.get_header("WARC-Target-URI") or "").strip("<> ")
-                payload = _read_capped(record.content_stream(), max_bytes)
-                # A record cut off mid-way (a clipped crawl) ends before its declared length.
-                truncated = len(payload) <= max_bytes and getattr(record.raw_stream, "limit", 0) > 0
-                # Asking for the offset reads the record to its end, so only after the payload.
-                offset = records.get_record_offset()
-                source = f"{name}#{offset}"
-                status = headers.get_statuscode() if headers is not None else None
-                fetched_at = (
-                    parse_timestamp(record.rec_headers.get_header("WARC-Date")) or fallback_date
-                )
-                kind = record.rec_headers.get_header(FETCH_KIND)
-                failed = record.rec_headers.get_header(FETCH_FAILED)
-                if kind not in (None, "article"):
-                    yield {"event": "skip", "what": kind}  # a feed or sitemap we fetched
-                    continue
-                if failed:
-                    asked = record.rec_headers.get_header(REQUESTED_URI) or url
-                    yield _failure(source, failed, asked) | {"fetched_at": fetched_at}
-                    continue
-                if status and str(status).startswith("3"):
-                    yield {"event": "skip", "what": "redirect"}
-                    continue
-                # A page's text kept on its own: a WET file's conversion records (Common Crawl's
-                # text of each page), or a crawler's text resource.
-                text = record.rec_type != "response" and (content_type or "").lower().startswith(
-                    "text/plain"
-                )
-                if not text and not is_html(content_type, payload[:512]):
-                    yield {"event": "skip", "what": "not_html"}
-                    continue
-                encoding = headers.get_header("Content-Encoding") if headers is not None else None
-                # Servers also write a charset or "none" there: a body that reads as markup is
-                # taken as it is, as browsers take it.
-                if (
-                    encoding
-                    and encoding.strip().lower() not in _DECODED_ENCODINGS
-                    and not opening(payload[:512]).startswith(b"<")
-                ):
-                    yield _failure(source, "unsupported_encoding", url) | {
-                        "fetched_at": fetched_at,
-                        "detail": f"Content-Encoding: {encoding}"[:200],
-                    }
-                    continue
-                yield {
-                    "event": "page",
-                    "kind": "text" if text else "html",
-                    "url": url or f"urn:warc:{source}",
-                    "source": source,
+        yield from _warc_records(raw, printable_path(path), _mtime(path), max_bytes)
+
+
+def read_wacz(path: str, max_bytes: int) -> Iterator[dict[str, Any]]:
+    """Yield the records of each WARC file a WACZ package holds (`archive/*.warc[.gz]`, as
+    Webrecorder's ArchiveWeb.page and Browsertrix write them), in name order, as read_warc
+    does; a record's source is `<package>/<member>#<offset>`. A file that is no ZIP is one
+    failure (`bad_archive`)."""
+    name = printable_path(path)
+    try:
+        package = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as error:
+        yield _failure(name, "bad_archive") | {"detail": str(error)[:200]}
+        return
+    with package:
+        members = sorted(
+            member.filename
+            for member in package.infolist()
+            if member.filename.startswith("archive/")
+            and member.filename.endswith((".warc", ".warc.gz"))
+        )
+        for member in members:
+            with package.open(member) as raw:
+                yield from _warc_records(raw, f"{name}/{member}", _mtime(path), max_bytes)
+
+
+def _warc_records(
+    raw: IO[bytes], name: str, fallback_date: datetime, max_bytes: int
+) -> Iterator[dict[str, Any]]:
+    """read_warc over an open stream; `name` prefixes each record's source."""
+    records = ArchiveIterator(raw, arc2warc=True)
+    offset, read_any = 0, False
+    try:
+        for record in records:
+            read_any = True
+            if record.rec_type not in ("response", "resource", "conversion"):
+                yield {"event": "skip", "what": record.rec_type}
+                continue
+            headers = record.http_headers
+            content_type = (
+                headers.get_header("Content-Type")
+                if headers is not None and record.rec_type == "response"
+                else record.rec_headers.get_header("Content-Type")
+            )
+            url = (record.rec_headers.get_header("WARC-Target-URI") or "").strip("<> ")
+            payload = _read_capped(record.content_stream(), max_bytes)
+            # A record cut off mid-way (a clipped crawl) ends before its declared length.
+            truncated = len(payload) <= max_bytes and getattr(record.raw_stream, "limit", 0) > 0
+            # Asking for the offset reads the record to its end, so only after the payload.
+            offset = records.get_record_offset()
+            source = f"{name}#{offset}"
+            status = headers.get_statuscode() if headers is not None else None
+            fetched_at = (
+                parse_timestamp(record.rec_headers.get_header("WARC-Date")) or fallback_date
+            )
+            kind = record.rec_headers.get_header(FETCH_KIND)
+            failed = record.rec_headers.get_header(FETCH_FAILED)
+            if kind not in (None, "article"):
+                yield {"event": "skip", "what": kind}  # a feed or sitemap we fetched
+                continue
+            if failed:
+                asked = record.rec_headers.get_header(REQUESTED_URI) or url
+                yield _failure(source, failed, asked) | {"fetched_at": fetched_at}
+                continue
+            if status and str(status).startswith("3"):
+                yield {"event": "skip", "what": "redirect"}
+                continue
+            # A page's text kept on its own: a WET file's conversion records (Common Crawl's
+            # text of each page), or a crawler's text resource.
+            text = record.rec_type != "response" and (content_type or "").lower().startswith(
+                "text/plain"
+            )
+            if not text and not is_html(content_type, payload[:512]):
+                yield {"event": "skip", "what": "not_html"}
+                continue
+            encoding = headers.get_header("Content-Encoding") if headers is not None else None
+            # Servers also write a charset or "none" there: a body that reads as markup is
+            # taken as it is, as browsers take it.
+            if (
+                encoding
+                and encoding.strip().lower() not in _DECODED_ENCODINGS
+                and not opening(payload[:512]).startswith(b"<")
+            ):
+                yield _failure(source, "unsupported_encoding", url) | {
                     "fetched_at": fetched_at,
-                    "http_status": int(status) if status and str(status).isdigit() else None,
-                    "content_type": content_type,
-                    "payload": payload,
-                    "truncated": truncated,
-                    # What the feed or sitemap said of the page (WARC written by the fetcher).
-                    "listed_published_at": parse_timestamp(
-                        record.rec_headers.get_header(LISTED_PUBLISHED)
-                    ),
-                    "listed_title": record.rec_headers.get_header(LISTED_TITLE),
+                    "detail": f"Content-Encoding: {encoding}"[:200],
                 }
-        # warcio raises more than its own errors on malformed records (AttributeError on a
-        # response without WARC-Target-URI, for one): any of them ends this file only.
-        except Exception as error:
-            reason = "truncated_archive" if read_any else "bad_archive"
-            yield _failure(f"{name}#{offset}", reason, None) | {"detail": str(error)[:200]}
+                continue
+            yield {
+                "event": "page",
+                "kind": "text" if text else "html",
+                "url": url or f"urn:warc:{source}",
+                "source": source,
+                "fetched_at": fetched_at,
+                "http_status": int(status) if status and str(status).isdigit() else None,
+                "content_type": content_type,
+                "payload": payload,
+                "truncated": truncated,
+                # What the feed or sitemap said of the page (WARC written by the fetcher).
+                "listed_published_at": parse_timestamp(
+                    record.rec_headers.get_header(LISTED_PUBLISHED)
+                ),
+                "listed_title": record.rec_headers.get_header(LISTED_TITLE),
+            }
+    # warcio raises more than its own errors on malformed records (AttributeError on a
+    # response without WARC-Target-URI, for one): any of them ends this file only.
+    except Exception as error:
+        reason = "truncated_archive" if read_any else "bad_archive"
+        yield _failure(f"{name}#{offset}", reason, None) | {"detail": str(error)[:200]}
 
 
 def _canonical_url(payload: bytes) -> str | None:
@@ -670,6 +715,8 @@ def read_jsonl(path: str, max_bytes: int) -> Iterator[dict[str, Any]]:
 def _records(item: InputFile, max_bytes: int) -> Iterator[dict[str, Any]]:
     if item.format == "warc":
         return read_warc(item.path, max_bytes)
+    if item.format == "wacz":
+        return read_wacz(item.path, max_bytes)
     if item.format == "jsonl":
         return read_jsonl(item.path, max_bytes)
     if item.format == "mhtml":

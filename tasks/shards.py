@@ -5,7 +5,7 @@ from itertools import groupby
 from pathlib import Path
 
 from tasks.ids import stable_id
-from tasks.io import SINGLE_PAGE_FORMATS, InputFile, printable_path
+from tasks.io import MANY_PAGE_FORMATS, SINGLE_PAGE_FORMATS, InputFile, printable_path
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,11 +27,11 @@ def _key(files: tuple[InputFile, ...]) -> str:
 
 
 def plan_shards(inputs: list[InputFile], files_per_shard: int) -> list[Shard]:
-    """One shard per WARC or JSONL file; single-page files batched per folder.
+    """One shard per WARC, WACZ or JSONL file; single-page files batched per folder.
 
     Batching per folder keeps a new file in one folder from moving the batches of others.
     """
-    shards = [Shard(_key((f,)), (f,)) for f in inputs if f.format in ("warc", "jsonl")]
+    shards = [Shard(_key((f,)), (f,)) for f in inputs if f.format in MANY_PAGE_FORMATS]
     singles = sorted((f for f in inputs if f.format in SINGLE_PAGE_FORMATS), key=lambda f: f.path)
     for _, group in groupby(singles, key=lambda f: str(Path(f.path).parent)):
         members = list(group)

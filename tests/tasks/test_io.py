@@ -397,3 +397,40 @@ def test_a_saved_pages_resources_folder_is_no_input(tmp_path, benchmark):
         "Harbour story.html",
     ]
     assert skipped == [(str(saved / "Harbour story_files"), "page_resources")]
+
+
+def test_a_wacz_package_is_read_as_the_warc_files_it_holds(tmp_path):
+    """Webrecorder's ArchiveWeb.page and Browsertrix write WACZ: a ZIP of WARC files under
+    archive/, with indexes, a page list and datapackage.json beside them."""
+    import zipfile
+
+    from tasks.shards import plan_shards
+
+    warc = FIXTURES / "warc" / "warcfile.warc.gz"
+    package = tmp_path / "crawl.wacz"
+    with zipfile.ZipFile(package, "w") as wacz:
+        wacz.write(warc, "archive/data.warc.gz", compress_type=zipfile.ZIP_STORED)
+        wacz.writestr("pages/pages.jsonl", '{"format": "json-pages-1.0"}\n')
+        wacz.writestr("datapackage.json", '{"profile": "data-package", "wacz_version": "1.1.1"}')
+    unnamed = tmp_path / "crawl-without-suffix"
+    unnamed.write_bytes(package.read_bytes())
+    (tmp_path / "broken.wacz").write_bytes(b"PK\x03\x04 cut short")
+    inputs, skipped = io.discover_inputs([str(tmp_path)])
+    assert [(Path(i.path).name, i.format) for i in inputs] == [
+        ("broken.wacz", "wacz"),
+        ("crawl-without-suffix", "wacz"),
+        ("crawl.wacz", "wacz"),
+    ]
+    assert skipped == [] and len(plan_shards(inputs, 500)) == 3  # a shard each
+    direct = list(io.read_warc(str(warc), 10**7))
+    packed = list(io.read_input(inputs[2], 10**7))
+    assert len(packed) == len(direct) and events(packed)["page"] > 5
+    for inside, alone in zip(packed, direct, strict=True):
+        if "source" in alone:  # a page's: the member's name and the record's offset in it
+            offset = alone["source"].rsplit("#", 1)[1]
+            assert inside["source"] == f"{package}/archive/data.warc.gz#{offset}"
+        assert {k: v for k, v in inside.items() if k != "source"} == {
+            k: v for k, v in alone.items() if k != "source"
+        }
+    (broken,) = io.read_input(inputs[0], 10**7)
+    assert (broken["event"], broken["reason"]) == ("failure", "bad_archive")
