@@ -425,7 +425,8 @@ def day_at(date: str | None, fetched_at: datetime) -> datetime | None:
 
 
 def _listed_date(page: dict[str, Any]) -> datetime | None:
-    """The publication date the feed or sitemap gave, when it is not after the capture."""
+    """The publication date the feed, the sitemap or the dump's line gave, when it is not after
+    the capture."""
     listed = page.get("listed_published_at")
     return listed if listed is not None and listed <= page["fetched_at"] else None
 
@@ -497,7 +498,7 @@ def _text_result(page: dict[str, Any], config: ExtractConfig) -> dict[str, Any]:
     except DecodeError:
         return failed("decode_error")
     title, paragraphs = parse_text_capture(repair_mojibake(text), page.get("title"))
-    return _verdict(page, config, paragraphs, {"title": title})
+    return _verdict(page, config, paragraphs, {"title": title, "published_at": _listed_date(page)})
 
 
 def _verdict(

@@ -662,7 +662,7 @@ def _jsonl_page(line: bytes, source: str, fallback_date: datetime) -> dict[str, 
     fetched_at = parse_timestamp(fetched) if isinstance(fetched, str) else None
     if fetched is not None and fetched_at is None:
         return _failure(source, "bad_fetched_at", item["url"])
-    title = item.get("title")
+    title, published = item.get("title"), item.get("published_at")
     return {
         "event": "page",
         "kind": "html" if isinstance(item.get("html"), str) else "text",
@@ -671,6 +671,8 @@ def _jsonl_page(line: bytes, source: str, fallback_date: datetime) -> dict[str, 
         "fetched_at": fetched_at or fallback_date,
         "payload": body.encode("utf-8", "surrogatepass"),
         "title": title if isinstance(title, str) else None,
+        # as a feed's date: for a page that names none of its own (a text capture never does)
+        "listed_published_at": parse_timestamp(published) if isinstance(published, str) else None,
     }
 
 

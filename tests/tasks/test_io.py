@@ -434,3 +434,25 @@ def test_a_wacz_package_is_read_as_the_warc_files_it_holds(tmp_path):
         }
     (broken,) = io.read_input(inputs[0], 10**7)
     assert (broken["event"], broken["reason"]) == ("failure", "bad_archive")
+
+
+def test_a_dump_s_publication_date_dates_a_text_capture(tmp_path):
+    """A JSONL dump of captures already in text gives each page's date, which no text names."""
+    from datetime import UTC, datetime
+
+    from tasks.config import ExtractConfig
+    from tasks.extract import extract_page
+
+    text = (FIXTURES / "sample" / "000_32abcbf47c8d95e1.txt").read_text()
+    capture = {"url": "https://news.example/story", "text": text}
+    capture["fetched_at"] = "2025-12-01T10:00:00Z"
+    lines = [
+        capture | {"published_at": "2025-11-30T18:45:00+01:00"},
+        capture | {"published_at": "last Tuesday"},  # unreadable: left out, the page kept
+        capture | {"published_at": "2026-01-01"},  # after the capture: no date
+    ]
+    path = tmp_path / "dump.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines))
+    pages = list(io.read_jsonl(str(path), 10**7))
+    dates = [extract_page(page, ExtractConfig())["published_at"] for page in pages]
+    assert dates == [datetime(2025, 11, 30, 17, 45, tzinfo=UTC), None, None]
