@@ -11,6 +11,7 @@ and each input's row (status and reason) or counted skip.
 """
 
 import argparse
+import base64
 import bz2
 import gzip
 import io
@@ -255,6 +256,26 @@ def hostile_kinds() -> list[Hostile]:
         Hostile("blank.html", _bytes(b" \n\t\n"), (("failed", "empty"),)),
         Hostile("random-bytes.html", _bytes(noise), (("failed", "decode_error"),)),
         Hostile("random-bytes.bin", _bytes(noise), (("skipped", "unknown_format"),)),
+        # a ZIP cut short, named as a WACZ; a mail with no HTML part, named as an MHTML page;
+        # an MHTML whose HTML part is random bytes
+        Hostile(
+            "cut-short.wacz", _bytes(b"PK\x03\x04" + noise[:512]), (("failed", "bad_archive"),)
+        ),
+        Hostile(
+            "no-page.mhtml",
+            _bytes(b"MIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\nonly words\r\n"),
+            (("failed", "missing_content"),),
+        ),
+        Hostile(
+            "noise.mhtml",
+            _bytes(
+                b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=b\r\n\r\n"
+                b"--b\r\nContent-Type: text/html\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+                + base64.b64encode(noise[:8192])
+                + b"\r\n--b--\r\n"
+            ),
+            (("failed", "decode_error"),),
+        ),
         Hostile("fake.html.gz", _bytes(b"\x1f\x8b" + noise[:4096]), (("failed", "bad_gzip"),)),
         Hostile(
             "truncated.html.gz",
