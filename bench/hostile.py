@@ -262,6 +262,9 @@ def hostile_kinds() -> list[Hostile]:
             "cut-short.wacz", _bytes(b"PK\x03\x04" + noise[:512]), (("failed", "bad_archive"),)
         ),
         Hostile(
+            "cut-short.webarchive", _bytes(b"bplist00" + noise[:512]), (("failed", "bad_archive"),)
+        ),
+        Hostile(
             "no-page.mhtml",
             _bytes(b"MIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\nonly words\r\n"),
             (("failed", "missing_content"),),

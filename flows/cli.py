@@ -167,8 +167,9 @@ def run(
         files, _ = io.discover_inputs([str(p) for p in paths])
         if not files and not settings.sources:
             raise UserError(
-                "nothing to do: give input paths (WARC/ARC, WACZ, .html, .mhtml, .jsonl or"
-                " .txt), or sources (--feed, --sitemap, --urls, or [[sources]] in broadsheet.toml)"
+                "nothing to do: give input paths (WARC/ARC, WACZ, .html, .mhtml, .webarchive,"
+                " .jsonl or .txt), or sources (--feed, --sitemap, --urls, or [[sources]] in"
+                " broadsheet.toml)"
             )
         flags = {"workers": workers, "dask_address": dask_address}
         given = {k: v for k, v in flags.items() if v is not None}

@@ -8,6 +8,7 @@ WARC record that is not a page (a request, a revisit, an image).
 import gzip
 import json
 import os
+import plistlib
 import re
 import sqlite3
 import stat
@@ -39,12 +40,14 @@ from warcio.bufferedreaders import BufferedReader
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-FORMATS = ("warc", "wacz", "html", "mhtml", "jsonl", "text")
+FORMATS = ("warc", "wacz", "html", "mhtml", "webarchive", "jsonl", "text")
 # The formats that hold one page a file, batched into shards by folder, and those that hold
 # many, a shard each (tasks/shards.py).
-SINGLE_PAGE_FORMATS = ("html", "mhtml", "text")
+SINGLE_PAGE_FORMATS = ("html", "mhtml", "webarchive", "text")
 MANY_PAGE_FORMATS = ("warc", "wacz", "jsonl")
 _MAX_FIRST_LINE = 16 * 1024 * 1024  # a JSONL line holds a whole page
+# A property list larger than this is not read to learn whether it is a Safari Web Archive
+_MAX_SNIFFED_LIST = 64 * 1024 * 1024
 # An MHTML file holds the page's pictures too, after the page: read up to this many times the
 # page limit (its HTML part, which browsers write first, is whole well before).
 _MHTML_READ = 4
@@ -58,6 +61,7 @@ _SUFFIXES = {
     ".shtml": "html",
     ".mht": "mhtml",
     ".mhtml": "mhtml",
+    ".webarchive": "webarchive",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
     ".txt": "text",
@@ -162,6 +166,8 @@ def sniff_format(path: Path) -> str | None:
         return "warc"
     if head.startswith(b"PK\x03\x04") and _is_wacz(path):
         return "wacz"
+    if head.startswith(b"bplist00") and _is_webarchive(path):
+        return "webarchive"
     if _is_mhtml(stripped):  # before HTML: its page's markup may open within the first bytes
         return "mhtml"
     if stripped.startswith((b"<!doctype html", b"<html")) or b"<html" in stripped[:512]:
@@ -179,6 +185,19 @@ def _is_wacz(path: Path) -> bool:
     except (zipfile.BadZipFile, OSError):
         return False
     return "datapackage.json" in names and any(n.startswith("archive/") for n in names)
+
+
+def _is_webarchive(path: Path) -> bool:
+    """Whether a binary property list is a Safari Web Archive: it has a main resource (where
+    its keys lie depends on the writer, so the list is read)."""
+    try:
+        with _open(str(path)) as stream:
+            archive = plistlib.loads(
+                _read_capped(stream, _MAX_SNIFFED_LIST), fmt=plistlib.FMT_BINARY
+            )
+    except Exception:  # any malformed list is simply not one of ours
+        return False
+    return isinstance(archive, dict) and "WebMainResource" in archive
 
 
 def _is_mhtml(head: bytes) -> bool:
@@ -368,7 +387,7 @@ def discover_inputs(paths: list[str]) -> tuple[list[InputFile], list[tuple[str, 
             if fmt is None:
                 raise UserError(
                     f"unknown input format: {printable_path(given)} (expected WARC/ARC, WACZ,"
-                    " .html, .mhtml, .jsonl or .txt, optionally gzipped)"
+                    " .html, .mhtml, .webarchive, .jsonl or .txt, optionally gzipped)"
                 )
             found.setdefault(os.path.realpath(path), _input_file(path, fmt))
     return sorted(found.values(), key=lambda f: f.path), skipped
@@ -643,6 +662,41 @@ def read_mhtml(path: str, max_bytes: int) -> Iterator[dict[str, Any]]:
     }
 
 
+def read_webarchive(path: str, max_bytes: int) -> Iterator[dict[str, Any]]:
+    """Yield the page of a web page Safari saved as a Web Archive (`.webarchive`, a property
+    list): its main resource's data at its address (`WebResourceURL`), in the encoding it
+    names; the capture time is the file's modification time. A file that is no such list is
+    one failure (`bad_archive`), one without a main resource `missing_content`."""
+    name = printable_path(path)
+    try:
+        with _open(path) as stream:
+            saved = _read_capped(stream, _MHTML_READ * max_bytes)
+        archive = plistlib.loads(saved, fmt=plistlib.FMT_BINARY)
+    except (OSError, EOFError, zlib.error):
+        yield _failure(name, "bad_gzip" if path.endswith(".gz") else "read_error")
+        return
+    except (plistlib.InvalidFileException, ValueError, TypeError, KeyError, OverflowError):
+        yield _failure(name, "bad_archive")
+        return
+    main = archive.get("WebMainResource") if isinstance(archive, dict) else None
+    if not isinstance(main, dict) or not isinstance(main.get("WebResourceData"), bytes):
+        yield _failure(name, "missing_content")
+        return
+    payload: bytes = main["WebResourceData"]
+    address, encoding = main.get("WebResourceURL"), main.get("WebResourceTextEncodingName")
+    if not (isinstance(address, str) and address.startswith(("http://", "https://"))):
+        address = _page_address(payload) or Path(path).as_uri()
+    yield {
+        "event": "page",
+        "kind": "html",
+        "url": address,
+        "source": name,
+        "fetched_at": _mtime(path),
+        "payload": payload,
+        "content_type": f"text/html; charset={encoding}" if isinstance(encoding, str) else None,
+    }
+
+
 def _jsonl_page(line: bytes, source: str, fallback_date: datetime) -> dict[str, Any]:
     try:
         item = json.loads(line)
@@ -723,6 +777,8 @@ def _records(item: InputFile, max_bytes: int) -> Iterator[dict[str, Any]]:
         return read_jsonl(item.path, max_bytes)
     if item.format == "mhtml":
         return read_mhtml(item.path, max_bytes)
+    if item.format == "webarchive":
+        return read_webarchive(item.path, max_bytes)
     return read_single(item.path, item.format, max_bytes)
 
 

@@ -456,3 +456,46 @@ def test_a_dump_s_publication_date_dates_a_text_capture(tmp_path):
     pages = list(io.read_jsonl(str(path), 10**7))
     dates = [extract_page(page, ExtractConfig())["published_at"] for page in pages]
     assert dates == [datetime(2025, 11, 30, 17, 45, tzinfo=UTC), None, None]
+
+
+def test_a_page_saved_as_a_safari_web_archive_is_read_at_its_address(tmp_path, benchmark):
+    """Safari's "Save As… Web Archive" writes a binary property list: the page as its main
+    resource (data, address, text encoding), its pictures as subresources."""
+    import plistlib
+
+    from bench.metric import body_scores
+    from tasks.config import ExtractConfig
+    from tasks.extract import extract_page
+
+    html, truth = next(iter(benchmark.values()))
+    main = {
+        "WebResourceData": html,
+        "WebResourceFrameName": "",
+        "WebResourceMIMEType": "text/html",
+        "WebResourceTextEncodingName": "UTF-8",
+        "WebResourceURL": truth["url"],
+    }
+    picture = {"WebResourceData": bytes(range(256)), "WebResourceMIMEType": "image/png"}
+    saved = tmp_path / "Story"  # no extension: told by its first bytes
+    saved.write_bytes(
+        plistlib.dumps(
+            {"WebMainResource": main, "WebSubresources": [picture]}, fmt=plistlib.FMT_BINARY
+        )
+    )
+    (tmp_path / "cut.webarchive").write_bytes(saved.read_bytes()[:200])
+    (tmp_path / "empty.webarchive").write_bytes(
+        plistlib.dumps({"WebSubresources": [picture]}, fmt=plistlib.FMT_BINARY)
+    )
+    inputs, skipped = io.discover_inputs([str(tmp_path)])
+    assert skipped == []
+    assert [(Path(i.path).name, i.format) for i in inputs] == [
+        ("Story", "webarchive"),
+        ("cut.webarchive", "webarchive"),
+        ("empty.webarchive", "webarchive"),
+    ]
+    page, cut, empty = [record for item in inputs for record in io.read_input(item, 10**7)]
+    assert (page["url"], page["payload"]) == (truth["url"], html)
+    assert (cut["reason"], empty["reason"]) == ("bad_archive", "missing_content")
+    result = extract_page(page, ExtractConfig())
+    assert result["status"] == "article"
+    assert body_scores([(truth["articleBody"], result["body"])])[2] > 0.9
