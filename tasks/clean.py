@@ -42,12 +42,13 @@ class Paragraph:
 
 
 def _error_run(lines: list[str]) -> int:
-    """Length of the leading run of error lines, or 0 if the run holds no strong error line."""
+    """Length of the leading run of error lines, or 0 if the run holds no strong error line.
+    A line without a word ("—" between "404" and "Page not found") is part of the run."""
     run, strong = 0, False
     for line in lines:
         if is_strong_error(line):
             strong = True
-        elif not is_weak_error(line):
+        elif not is_weak_error(line) and normalise_text(line):
             break
         run += 1
     return run if strong else 0

@@ -67,3 +67,16 @@ def test_a_headline_in_a_script_without_spaces_is_found():
     # a Japanese sentence is no headline
     title, _ = parse_text_capture("\n".join(text.split("\n")[1:]))
     assert title is None
+
+
+def test_a_rule_between_error_lines_is_part_of_the_error_header():
+    # "—" lines (no word) inside the header: the whole header is error text, not furniture
+    # before the headline, and the headline after it is still found.
+    text = (
+        "404\n—\nPage not found\n—\nCouncil approves new harbour bridge\n"
+        "The council on Monday approved a new bridge across the harbour, officials said.\n"
+        "Work will start in spring and last two years, the mayor told reporters.\n"
+    )
+    title, paragraphs = parse_text_capture(text)
+    assert title == "Council approves new harbour bridge"
+    assert [p.reason for p in paragraphs] == ["error_page_text"] * 4 + [None, None]
