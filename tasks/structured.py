@@ -101,12 +101,10 @@ class Structured:
     def article_credits(self, article_types: frozenset[str]) -> Iterator[list[str]]:
         """The author names of each object of one of `article_types`, in the page's order: a
         string, or objects with a name (people or organisations)."""
-        for item in self.objects:
-            if not _types_of(item) & article_types:
-                continue
+        for item in self._of(article_types):
             yield [
                 name.strip()
-                for author in _credited(item)
+                for author in _listed(item.get("author"))
                 if isinstance(
                     name := author.get("name") if isinstance(author, dict) else author, str
                 )
@@ -118,9 +116,8 @@ class Structured:
         organisation (`Organization` and its kinds: "NewsMediaOrganization", "Corporation")."""
         return frozenset(
             name.strip()
-            for item in self.objects
-            if _types_of(item) & article_types
-            for author in _credited(item)
+            for item in self._of(article_types)
+            for author in _listed(item.get("author"))
             if isinstance(author, dict)
             and any(kind.endswith(_ORGANISATION_TYPES) for kind in _types_of(author))
             and isinstance(name := author.get("name"), str)
@@ -133,11 +130,8 @@ class Structured:
     def article_image(self, article_types: frozenset[str]) -> str | None:
         """The `image` of the first object of one of `article_types` that gives one: an
         address, an ImageObject's `url` (or `contentUrl`), or the first of a list of them."""
-        for item in self.objects:
-            if not _types_of(item) & article_types:
-                continue
-            image = item.get("image")
-            for picture in image if isinstance(image, list) else [image]:
+        for item in self._of(article_types):
+            for picture in _listed(item.get("image")):
                 if isinstance(picture, dict):
                     picture = picture.get("url") or picture.get("contentUrl")
                 if isinstance(picture, str) and picture.strip():
@@ -170,6 +164,7 @@ class Structured:
         return []
 
     def _of(self, kinds: frozenset[str]) -> Iterator[dict[str, Any]]:
+        """The JSON-LD objects of one of the types `kinds`, in the page's order."""
         return (item for item in self.objects if _types_of(item) & kinds)
 
     def published(self, first_types: frozenset[str]) -> Iterator[str]:
@@ -186,7 +181,7 @@ class Structured:
         yield from self.modified_tags
 
     def _declared(self, key: str, first_types: frozenset[str]) -> Iterator[str]:
-        first = [item for item in self.objects if _types_of(item) & first_types]
+        first = list(self._of(first_types))
         others = [item for item in self.objects if not _types_of(item) & first_types]
         for item in first + others:
             if isinstance(value := item.get(key), str):
@@ -199,9 +194,7 @@ class Structured:
 
 def _strings(value: Any) -> list[str]:
     """A JSON-LD value that is a string or a list: its strings."""
-    return [
-        item for item in (value if isinstance(value, list) else [value]) if isinstance(item, str)
-    ]
+    return [item for item in _listed(value) if isinstance(item, str)]
 
 
 def _cleaned(text: str) -> str:
@@ -213,15 +206,12 @@ def _cleaned(text: str) -> str:
 
 def _types_of(item: dict[str, Any]) -> set[str]:
     """The @type of a JSON-LD object: one string or a list of them."""
-    declared = item.get("@type")
-    kinds = declared if isinstance(declared, list) else [declared]
-    return {kind for kind in kinds if isinstance(kind, str)}
+    return set(_strings(item.get("@type")))
 
 
-def _credited(item: dict[str, Any]) -> list[Any]:
-    """The values of a JSON-LD object's `author`: one, or a list of them."""
-    credited = item.get("author")
-    return credited if isinstance(credited, list) else [credited]
+def _listed(value: Any) -> list[Any]:
+    """A JSON-LD value that may be one value or a list of them, as a list."""
+    return value if isinstance(value, list) else [value]
 
 
 def _flatten(value: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
