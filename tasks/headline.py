@@ -233,8 +233,8 @@ def _links_away(heading: HtmlElement, url: str, own: set[str]) -> bool:
     paths of its addresses): a teaser's title in a carousel of stories, not the page's own
     headline, which may link to itself."""
     for link in [*heading.iterancestors("a"), *heading.iter("a")]:
-        target = urlsplit(urljoin(url, link.get("href") or ""))
-        if target.scheme in ("http", "https") and target.path.rstrip("/") not in own:
+        target = urljoin(url, link.get("href") or "")
+        if urlsplit(target).scheme in ("http", "https") and _page_path(target) not in own:
             return True
     return False
 
@@ -261,13 +261,14 @@ def choose_headline(
         joined = "".join(words)
         return set(words) <= site_words or joined in host_labels or joined == address
 
-    own = {_page_path(address) for address in (url, canonical) if address}
     elements: dict[str, HtmlElement] = {}  # each heading's text, and its first <h1>
     for element in tree.iter("h1"):
         text = _clean(visible_text(element))
         if 0 < len(text.split()) <= _MAX_HEADLINE_WORDS and not names_only_the_site(text):
             elements.setdefault(text, element)
     headings = list(elements)
+    own = {_page_path(address) for address in (url, canonical) if address}
+    teasers = {h for h in headings if _links_away(elements[h], url or "", own)}
     titled = [*structured.strings("headline"), structured.open_graph.get("og:title"), page_title]
     metadata = [text for raw in titled if (text := _clean(raw)) and not names_only_the_site(text)]
     # Of the headings that agree with a metadata title, the one sharing the most words with
@@ -276,7 +277,7 @@ def choose_headline(
     # over "GAAP Compliance: Applying Accounting Best Practices"): the metadata's title, written
     # to be read, stands for it, and a lone one stays the last resort.
     agreeing = [
-        (not _links_away(elements[h], url or "", own), len(_words(h) & _words(m)), -i, h)
+        (h not in teasers, len(_words(h) & _words(m)), -i, h)
         for i, h in enumerate(headings)
         if not _in_capitals(h)
         for m in metadata
@@ -293,5 +294,4 @@ def choose_headline(
     if metadata:
         titles = [without_host(without_site_name(text, site_words), host) for text in metadata]
         return _longest_reading(titles[0], titles[1:])
-    own_headings = [h for h in headings if not _links_away(elements[h], url or "", own)]
-    return next(iter(own_headings or headings), None)
+    return next(iter([h for h in headings if h not in teasers] or headings), None)
