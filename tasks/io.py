@@ -48,9 +48,10 @@ MANY_PAGE_FORMATS = ("warc", "wacz", "jsonl")
 _MAX_FIRST_LINE = 16 * 1024 * 1024  # a JSONL line holds a whole page
 # A property list larger than this is not read to learn whether it is a Safari Web Archive
 _MAX_SNIFFED_LIST = 64 * 1024 * 1024
-# An MHTML file holds the page's pictures too, after the page: read up to this many times the
-# page limit (its HTML part, which browsers write first, is whole well before).
-_MHTML_READ = 4
+# A page saved as one file (MHTML, a Web Archive) holds its pictures too, after the page: read
+# up to this many times the page limit (the page, which browsers write first, is whole well
+# before).
+_SAVED_PAGE_READ = 4
 _SUFFIXES = {
     ".warc": "warc",
     ".arc": "warc",
@@ -170,7 +171,7 @@ def sniff_format(path: Path) -> str | None:
         return "webarchive"
     if _is_mhtml(stripped):  # before HTML: its page's markup may open within the first bytes
         return "mhtml"
-    if stripped.startswith((b"<!doctype html", b"<html")) or b"<html" in stripped[:512]:
+    if stripped.startswith(_HTML_OPENINGS) or b"<html" in stripped[:512]:
         return "html"
     if stripped.startswith(b"{") and _first_line_is_object(path):
         return "jsonl"  # a pretty-printed .json document is not one
@@ -191,10 +192,7 @@ def _is_webarchive(path: Path) -> bool:
     """Whether a binary property list is a Safari Web Archive: it has a main resource (where
     its keys lie depends on the writer, so the list is read)."""
     try:
-        with _open(str(path)) as stream:
-            archive = plistlib.loads(
-                _read_capped(stream, _MAX_SNIFFED_LIST), fmt=plistlib.FMT_BINARY
-            )
+        archive = plistlib.loads(_file_bytes(str(path), _MAX_SNIFFED_LIST), fmt=plistlib.FMT_BINARY)
     except Exception:  # any malformed list is simply not one of ours
         return False
     return isinstance(archive, dict) and "WebMainResource" in archive
@@ -486,9 +484,10 @@ def read_wacz(path: str, max_bytes: int) -> Iterator[dict[str, Any]]:
             if member.filename.startswith("archive/")
             and member.filename.endswith((".warc", ".warc.gz"))
         )
+        saved_at = _mtime(path)
         for member in members:
             with package.open(member) as raw:
-                yield from _warc_records(raw, f"{name}/{member}", _mtime(path), max_bytes)
+                yield from _warc_records(raw, f"{name}/{member}", saved_at, max_bytes)
 
 
 def _warc_records(
@@ -593,15 +592,37 @@ def _page_address(payload: bytes) -> str | None:
     return saved_from[1].decode("utf-8", "replace") if saved_from else None
 
 
+def _address(declared: object, payload: bytes, path: str) -> str:
+    """A saved page's address: the web address its container `declared` (an MHTML header, a
+    Web Archive's field), else the one its markup gives (_page_address), else its file's."""
+    if isinstance(declared, str) and declared.strip().startswith(("http://", "https://")):
+        return declared.strip()
+    return _page_address(payload) or Path(path).as_uri()
+
+
+# What reading a file can raise: it is gone or unreadable, or its gzip is broken.
+_READ_ERRORS = (OSError, EOFError, zlib.error)
+
+
+def _file_bytes(path: str, limit: int) -> bytes:
+    """A file's bytes, un-gzipped, up to `limit` + 1 of them (_read_capped)."""
+    with _open(path) as stream:
+        return _read_capped(stream, limit)
+
+
+def _unreadable(path: str) -> dict[str, Any]:
+    """The failure of a single-page file that cannot be read (`bad_gzip`, `read_error`)."""
+    return _failure(printable_path(path), "bad_gzip" if path.endswith(".gz") else "read_error")
+
+
 def read_single(path: str, kind: str, max_bytes: int) -> Iterator[dict[str, Any]]:
     """Yield the one page of an HTML file or a plain-text capture."""
     try:
-        with _open(path) as stream:
-            payload = _read_capped(stream, max_bytes)
-    except (OSError, EOFError, zlib.error):
-        yield _failure(printable_path(path), "bad_gzip" if path.endswith(".gz") else "read_error")
+        payload = _file_bytes(path, max_bytes)
+    except _READ_ERRORS:
+        yield _unreadable(path)
         return
-    url = (_page_address(payload) if kind == "html" else None) or Path(path).as_uri()
+    url = _address(None, payload, path) if kind == "html" else Path(path).as_uri()
     yield {
         "event": "page",
         "kind": kind,
@@ -630,13 +651,12 @@ def read_mhtml(path: str, max_bytes: int) -> Iterator[dict[str, Any]]:
     file", `.mht`, `.mhtml`): its HTML part, at the address and time the browser saved it
     (`Snapshot-Content-Location` or the part's `Content-Location`, the `Date` header), else the
     page's canonical link, the file's URL and its modification time. The pictures and style
-    sheets beside it are not read past _MHTML_READ times `max_bytes`."""
+    sheets beside it are not read past _SAVED_PAGE_READ times `max_bytes`."""
     name = printable_path(path)
     try:
-        with _open(path) as stream:
-            saved = _read_capped(stream, _MHTML_READ * max_bytes)
-    except (OSError, EOFError, zlib.error):
-        yield _failure(name, "bad_gzip" if path.endswith(".gz") else "read_error")
+        saved = _file_bytes(path, _SAVED_PAGE_READ * max_bytes)
+    except _READ_ERRORS:
+        yield _unreadable(path)
         return
     message = BytesParser(policy=compat32).parsebytes(saved)
     part = _mhtml_page(message)
@@ -645,8 +665,6 @@ def read_mhtml(path: str, max_bytes: int) -> Iterator[dict[str, Any]]:
         return
     payload = part.get_payload(decode=True)
     payload = payload if isinstance(payload, bytes) else b""
-    saved_from = str(message.get("Snapshot-Content-Location") or part.get("Content-Location") or "")
-    url = saved_from.strip() if saved_from.strip().startswith(("http://", "https://")) else None
     try:
         saved_at = parsedate_to_datetime(str(message.get("Date") or "")).astimezone(UTC)
     except (TypeError, ValueError):
@@ -654,7 +672,11 @@ def read_mhtml(path: str, max_bytes: int) -> Iterator[dict[str, Any]]:
     yield {
         "event": "page",
         "kind": "html",
-        "url": url or _page_address(payload) or Path(path).as_uri(),
+        "url": _address(
+            str(message.get("Snapshot-Content-Location") or part.get("Content-Location") or ""),
+            payload,
+            path,
+        ),
         "source": name,
         "fetched_at": saved_at,
         "payload": payload,
@@ -669,11 +691,11 @@ def read_webarchive(path: str, max_bytes: int) -> Iterator[dict[str, Any]]:
     one failure (`bad_archive`), one without a main resource `missing_content`."""
     name = printable_path(path)
     try:
-        with _open(path) as stream:
-            saved = _read_capped(stream, _MHTML_READ * max_bytes)
-        archive = plistlib.loads(saved, fmt=plistlib.FMT_BINARY)
-    except (OSError, EOFError, zlib.error):
-        yield _failure(name, "bad_gzip" if path.endswith(".gz") else "read_error")
+        archive = plistlib.loads(
+            _file_bytes(path, _SAVED_PAGE_READ * max_bytes), fmt=plistlib.FMT_BINARY
+        )
+    except _READ_ERRORS:
+        yield _unreadable(path)
         return
     except (plistlib.InvalidFileException, ValueError, TypeError, KeyError, OverflowError):
         yield _failure(name, "bad_archive")
@@ -683,13 +705,11 @@ def read_webarchive(path: str, max_bytes: int) -> Iterator[dict[str, Any]]:
         yield _failure(name, "missing_content")
         return
     payload: bytes = main["WebResourceData"]
-    address, encoding = main.get("WebResourceURL"), main.get("WebResourceTextEncodingName")
-    if not (isinstance(address, str) and address.startswith(("http://", "https://"))):
-        address = _page_address(payload) or Path(path).as_uri()
+    encoding = main.get("WebResourceTextEncodingName")
     yield {
         "event": "page",
         "kind": "html",
-        "url": address,
+        "url": _address(main.get("WebResourceURL"), payload, path),
         "source": name,
         "fetched_at": _mtime(path),
         "payload": payload,
