@@ -1,6 +1,12 @@
 import pytest
 
-from tasks.decode import DecodeError, charset_from_content_type, decode_html, repair_mojibake
+from tasks.decode import (
+    DecodeError,
+    charset_from_content_type,
+    decode_html,
+    repair_controls,
+    repair_mojibake,
+)
 
 RUSSIAN = "<html><body><p>Пожарная безопасность и защита объектов</p></body></html>"
 CHINESE = "<html><body><p>这是一个关于中国新闻的测试页面，内容是中文。</p></body></html>"
@@ -76,3 +82,15 @@ def test_mojibake_is_repaired(written, meant):
 )
 def test_text_without_mojibake_is_left_as_written(text):
     assert repair_mojibake(text) == text
+
+
+def test_control_characters_are_repaired_when_the_page_is_decoded():
+    # Windows-1252 punctuation stored as its byte, and UTF-8 decoded twice as Latin-1: the
+    # control characters would be dropped by extraction ("were" for "we're").
+    page = "<p>Because we\x92re here \u2013 the Investor\u00e2\x80\x99s guide, 中文\x85</p>"
+    text, _ = decode_html(page.encode())
+    assert text == "<p>Because we\u2019re here \u2013 the Investor\u2019s guide, 中文\u2026</p>"
+    # only runs with a control character are touched: other mojibake is left to
+    # repair_mojibake on the extracted text, and text without any is returned as it is
+    assert repair_controls("caf\u00c3\u00a9 \x92") == "caf\u00c3\u00a9 \u2019"
+    assert repair_controls(RUSSIAN) is RUSSIAN
