@@ -18,7 +18,7 @@ import trafilatura
 from htmldate import find_date
 from lxml import etree
 from lxml.html import HtmlComment, HtmlElement, HtmlEntity, HtmlProcessingInstruction
-from trafilatura import metadata
+from trafilatura import metadata, xpaths
 from trafilatura.settings import Document
 from trafilatura.utils import HTML_PARSER as TRAFILATURA_PARSER
 
@@ -221,26 +221,48 @@ def page_sentences(tree: HtmlElement) -> list[tuple[HtmlElement, str, int]]:
 
 def missed_sentence_words(tree: HtmlElement, body: str) -> int:
     """Words of the page's sentences (`page_sentences`) that are not lines of `body` and sit
-    beside one that is: within _NEAR_LEVELS levels of a common ancestor, in the body's own
+    beside one that is: within _NEAR_LEVELS levels of a common ancestor, or inside the
+    innermost block that holds all the body's sentences (`_common_block`), in the body's own
     container (a related story's teaser or a footer's notice elsewhere on the page does not
-    count). All of them when the body is empty."""
+    count). All of them when the body is empty. Sentences in a section the page marks as
+    comments (trafilatura's own test) are no part of the story and do not count."""
     # trafilatura writes a paragraph or list item as one line, its white space collapsed
     lines = {" ".join(line.removeprefix("- ").split()) for line in body.split("\n")}
-    sentences = page_sentences(tree)
-    held_near: set[HtmlElement] = set()
+    comments = {section for xpath in xpaths.REMOVE_COMMENTS_XPATH for section in xpath(tree)}
+    held: list[HtmlElement] = []
     missed = []
-    for element, text, words in sentences:
+    for element, text, words in page_sentences(tree):
+        if comments and any(a in comments for a in element.iterancestors()):
+            continue
         if text in lines:
-            held_near.update(itertools.islice(element.iterancestors(), _NEAR_LEVELS))
+            held.append(element)
         else:
             missed.append((element, words))
     if not body.strip():
         return sum(words for _, words in missed)
+    held_near = {a for e in held for a in itertools.islice(e.iterancestors(), _NEAR_LEVELS)}
+    block = _common_block(held) if len(held) > 1 else None
     return sum(
         words
         for element, words in missed
         if any(a in held_near for a in itertools.islice(element.iterancestors(), _NEAR_LEVELS))
+        or (block is not None and any(a is block for a in element.iterancestors()))
     )
+
+
+def _common_block(elements: list[HtmlElement]) -> HtmlElement | None:
+    """The innermost element that holds all of `elements` (a story laid out in sibling blocks,
+    each section its own, holds them all in the blocks' parent), unless it is the page's
+    <body> or <html>: then the body's sentences are spread over the page and nothing is its
+    block."""
+    first = [elements[0], *elements[0].iterancestors()]
+    depth = {node: level for level, node in enumerate(first)}
+    outermost = 0
+    for element in elements[1:]:
+        shared = next(node for node in (element, *element.iterancestors()) if node in depth)
+        outermost = max(outermost, depth[shared])
+    block = first[outermost]
+    return None if block.tag in ("body", "html") else block
 
 
 def _sentence_share(lines: list[str]) -> float:

@@ -64,10 +64,11 @@ def stories() -> list[list[str]]:
 
 @pytest.fixture(scope="session")
 def recall_pages() -> dict[str, tuple[bytes, dict]]:
-    """Four wcxb-dev pages of tests/fixtures/recall where trafilatura's balanced and recall
+    """Six wcxb-dev pages of tests/fixtures/recall where trafilatura's balanced and recall
     modes differ or both fall short: a bulleted article, an article balanced mode finds nothing
-    of, a shop page where recall mode adds a feature list, and a guide whose sections neither
-    mode finds (0061)."""
+    of, a shop page where recall mode adds a feature list, a guide whose sections neither
+    mode finds (0061), a guide in sibling blocks (4193) and a blog post with its readers'
+    comments in its own block (0479)."""
     return labelled_pages(FIXTURES / "recall")
 
 

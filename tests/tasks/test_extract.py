@@ -318,6 +318,29 @@ def test_the_pages_paragraphs_are_the_body_when_most_of_its_prose_is_beside_it(r
     assert result["status"] == "article" and result["page_type"] == "article"
 
 
+def test_a_guide_in_sibling_blocks_is_rescued_as_a_whole(recall_pages):
+    # A solar installation guide laid out in sibling blocks, a section each: balanced mode keeps
+    # a few of them, and the sentences of the others are more than three levels from those it
+    # keeps, but inside the block that holds them all.
+    result, truth = _recall_page(recall_pages, "4193")
+    without, _ = _recall_page(recall_pages, "4193", recall_rescue=False)
+    assert word_f1(truth["main_content"], without["body"]) < 0.5
+    assert word_f1(truth["main_content"], result["body"]) > 0.95
+
+
+def test_readers_comments_do_not_count_as_sentences_the_body_missed(recall_pages):
+    # A blog post whose 59 comments sit in the post's own block, in a section marked
+    # `id="comments"`: they are no part of the story, so recall mode is not asked for (it
+    # would add them all) and the body is the post.
+    html, truth = recall_pages["0479"]
+    tree = trafilatura.load_html(html)
+    balanced = extract_body(tree, truth["url"], ExtractConfig())
+    assert balanced is not None and missed_sentence_words(tree, balanced.text) < 30
+    result, _ = _recall_page(recall_pages, "0479")
+    assert "I walked out of Starship Troopers" not in result["body"]
+    assert word_f1(truth["main_content"], result["body"]) > 0.99
+
+
 def test_recall_mode_is_not_kept_when_what_it_adds_is_no_prose(recall_pages):
     # A meditation class's shop page: sentences beside its text are missing, but recall mode
     # adds a membership's feature list and prices (and would halve the body's precision).
