@@ -224,8 +224,8 @@ def missed_sentence_words(tree: HtmlElement, body: str) -> int:
     beside one that is: within _NEAR_LEVELS levels of a common ancestor, or inside the
     innermost block that holds all the body's sentences (`_common_block`), in the body's own
     container (a related story's teaser or a footer's notice elsewhere on the page does not
-    count). All of them when the body is empty. Sentences in a section the page marks as
-    comments (trafilatura's own test) are no part of the story and do not count."""
+    count). All of them when the body holds none (or is empty). Sentences in a section the page
+    marks as comments (trafilatura's own test) are no part of the story and do not count."""
     # trafilatura writes a paragraph or list item as one line, its white space collapsed
     lines = {" ".join(line.removeprefix("- ").split()) for line in body.split("\n")}
     comments = {section for xpath in xpaths.REMOVE_COMMENTS_XPATH for section in xpath(tree)}
@@ -238,7 +238,7 @@ def missed_sentence_words(tree: HtmlElement, body: str) -> int:
             held.append(element)
         else:
             missed.append((element, words))
-    if not body.strip():
+    if not held:  # an empty body, or one that holds no sentence: nothing to be beside
         return sum(words for _, words in missed)
     held_near = {a for e in held for a in itertools.islice(e.iterancestors(), _NEAR_LEVELS)}
     block = _common_block(held) if len(held) > 1 else None

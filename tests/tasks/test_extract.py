@@ -341,6 +341,24 @@ def test_readers_comments_do_not_count_as_sentences_the_body_missed(recall_pages
     assert word_f1(truth["main_content"], result["body"]) > 0.99
 
 
+def test_missed_sentences_are_counted_outside_comments_and_all_when_none_is_held():
+    sentence = "The council approved the new budget after a long debate on {}."
+    story = "".join(f"<p>{sentence.format(topic)}</p>" for topic in ("roads", "schools", "parks"))
+    comment = "<p>I have lived here for thirty years and this is the worst budget ever.</p>"
+    html = (
+        "<html><body><nav><a href='/'>Home</a></nav><div><div><div><div>"
+        f"<article>{story}</article></div></div></div></div>"
+        f"<div id='comments'>{comment * 4}</div></body></html>"
+    )
+    tree = trafilatura.load_html(html)
+    story_words = 3 * len(sentence.format("roads").split())
+    # a body of the menu alone holds no sentence: every sentence but the comments' is missed
+    assert missed_sentence_words(tree, "Home") == story_words
+    assert missed_sentence_words(tree, "") == story_words
+    # a body holding one: the others in its block are missed, the comments never
+    assert missed_sentence_words(tree, sentence.format("roads")) == story_words * 2 // 3
+
+
 def test_recall_mode_is_not_kept_when_what_it_adds_is_no_prose(recall_pages):
     # A meditation class's shop page: sentences beside its text are missing, but recall mode
     # adds a membership's feature list and prices (and would halve the body's precision).
