@@ -46,6 +46,8 @@ FORMATS = ("warc", "wacz", "html", "mhtml", "webarchive", "jsonl", "text")
 SINGLE_PAGE_FORMATS = ("html", "mhtml", "webarchive", "text")
 MANY_PAGE_FORMATS = ("warc", "wacz", "jsonl")
 _MAX_FIRST_LINE = 16 * 1024 * 1024  # a JSONL line holds a whole page
+# What reading a file can raise: it is gone or unreadable, or its gzip is broken.
+_READ_ERRORS = (OSError, EOFError, zlib.error)
 # A property list larger than this is not read to learn whether it is a Safari Web Archive
 _MAX_SNIFFED_LIST = 64 * 1024 * 1024
 # A page saved as one file (MHTML, a Web Archive) holds its pictures too, after the page: read
@@ -160,7 +162,7 @@ def sniff_format(path: Path) -> str | None:
     try:
         with _open(str(path)) as stream:
             head = stream.read(2048)
-    except (OSError, EOFError, zlib.error):
+    except _READ_ERRORS:
         return None
     stripped = opening(head).lower()
     if head.startswith(b"WARC/") or head.startswith(b"filedesc://"):
@@ -215,7 +217,7 @@ def _first_line_is_object(path: Path) -> bool:
         with _open(str(path)) as stream:
             line = stream.readline(_MAX_FIRST_LINE)
         return isinstance(json.loads(line), dict)
-    except (OSError, EOFError, zlib.error, ValueError):
+    except (*_READ_ERRORS, ValueError):
         return False
 
 
@@ -315,7 +317,7 @@ def _resource_folders(parent: Path, folders: list[str], names: list[str]) -> set
         try:
             with _open(str(parent / page)) as stream:
                 text = stream.read(_RESOURCE_LINKS_READ)
-        except (OSError, EOFError, zlib.error):
+        except _READ_ERRORS:
             continue
         if any(
             f"src={quote_mark}{mark}{spelling}/".encode() in text
@@ -600,10 +602,6 @@ def _address(declared: object, payload: bytes, path: str) -> str:
     return _page_address(payload) or Path(path).as_uri()
 
 
-# What reading a file can raise: it is gone or unreadable, or its gzip is broken.
-_READ_ERRORS = (OSError, EOFError, zlib.error)
-
-
 def _file_bytes(path: str, limit: int) -> bytes:
     """A file's bytes, un-gzipped, up to `limit` + 1 of them (_read_capped)."""
     with _open(path) as stream:
@@ -784,7 +782,7 @@ def read_jsonl(path: str, max_bytes: int) -> Iterator[dict[str, Any]]:
                     yield _failure(source, "too_large", _long_line_url(line))
                 elif line.strip():
                     yield _jsonl_page(line, source, fallback_date)
-    except (OSError, EOFError, zlib.error):
+    except _READ_ERRORS:
         yield _failure(f"{name}:{lineno + 1}", "bad_gzip", None)
 
 
