@@ -6,7 +6,7 @@ Pure functions over lists of paragraph strings; no I/O.
 from dataclasses import dataclass
 
 from tasks.error_text import is_strong_error, is_weak_error
-from tasks.furniture import trailing_furniture
+from tasks.furniture import is_reading_time, trailing_furniture
 from tasks.headline import DECORATION_WORDS, story_segment
 from tasks.ids import count_words, normalise_text
 from tasks.minhash import jaccard, shingles_of, tokens_of
@@ -137,7 +137,8 @@ def repeats_title(text: str, key: str, title_key: str) -> bool:
 
 def mark_paragraphs(texts: list[str], title: str | None = None) -> list[Paragraph]:
     """Mark error text at the edges, furniture at the end, a first paragraph that repeats the
-    title, and runs of paragraphs repeated on the page (the first copy is kept).
+    title, reading-time lines ("6 min read"), and runs of paragraphs repeated on the page (the
+    first copy is kept).
 
     Comparison ignores case and punctuation. A line without a word (a code sample's closing
     brace, a table's rule, a "* * *" break) is decided with the worded line before it (at the
@@ -176,6 +177,8 @@ def _mark_worded(texts: list[str], title: str | None) -> list[Paragraph]:
             marked.append(Paragraph(text, BOILERPLATE, "page_furniture"))
         elif index == first_body and title_key and repeats_title(text, keys[index], title_key):
             marked.append(Paragraph(text, REPEATED, "repeat_of_title"))
+        elif is_reading_time(text):
+            marked.append(Paragraph(text, BOILERPLATE, "reading_time"))
         elif index in repeated:
             exact = keys.index(keys[index]) < index
             marked.append(Paragraph(text, REPEATED, "exact_repeat" if exact else "near_repeat"))

@@ -1,8 +1,12 @@
-"""Recognise page furniture at the end of a page: comment widgets, share bars, disclaimers.
+"""Recognise page furniture: comment widgets, share bars and disclaimers at the end of a page,
+and reading-time lines anywhere in it.
 
-Only a trailing run counts, and only short label lines ("Comments", "Share this", "Tags:")
-or the text right after a label that ends in a colon ("Legal Disclaimer:" and its paragraph).
-Furniture that varies by site and sits mid-page is left to the site-level boilerplate rule.
+At the end only a trailing run counts, and only short label lines ("Comments", "Share this",
+"Tags:") or the text right after a label that ends in a colon ("Legal Disclaimer:" and its
+paragraph). A line that says how long the story takes to read ("6 min read", "Lesezeit: 4
+Minuten"), alone or beside the date and byline it shares a line with, is furniture wherever it
+sits. Other furniture that varies by site and sits mid-page is left to the site-level
+boilerplate rule.
 """
 
 import re
@@ -56,3 +60,39 @@ def trailing_furniture(texts: list[str]) -> int:
         else:
             break
     return run
+
+
+# How long a story takes to read, in the words of the languages news sites write it in: a
+# number of minutes and "read" ("6 min read", "4-minute read time", "5 min de lecture"), or a
+# "reading time" label and a number of minutes ("Lesezeit: 4 Minuten", "Время чтения: 3 мин").
+_MINUTES = (
+    r"\d+(?:\s*[-–]\s*\d+)?\s*-?\s*(?:min(?:ute)?s?|minuten?|minutos?|minuti|minuty?"
+    r"|мин(?:ут[аы]?)?|分(?:钟|鐘)?)\.?"
+)
+_READ_AFTER = (
+    r"(?:read(?:ing)?(?: time)?|to read|lesezeit|lesedauer|de lecture|de lectura|de leitura"
+    r"|di lettura|leestijd|czytania|чтения|阅读|閱讀|で読めます)"
+)
+_READ_LABEL = (
+    r"(?:(?:estimated )?(?:reading|read) time|lesezeit|lesedauer|temps de lecture"
+    r"|tiempo de lectura|tempo de leitura|tempo di lettura|leestijd|czas czytania"
+    r"|время чтения|阅读时间|閱讀時間|読了時間)"
+)
+_READING_TIME = re.compile(
+    rf"^\W*(?:{_MINUTES}\s*{_READ_AFTER}|{_READ_LABEL}\W*(?:ca\.?\s*)?{_MINUTES})\W*$", re.I
+)
+# What a byline line puts between its parts: "Jun 8, 2023 • 11 min read", "By Ann Lee — 6 min read"
+_BYLINE_PARTS = re.compile(r"\s*(?:[•·|]|//|—|\s[–-]\s)\s*")
+# Words the rest of such a line may hold: a date and a name or two
+_BESIDE_READING_TIME_WORDS = 8
+
+
+def is_reading_time(line: str) -> bool:
+    """True for a line that says how long the story takes to read, alone or with the date and
+    byline beside it ("Jun 08, 2023 • 11 Minute Read"); never for a sentence that mentions it."""
+    parts = [part for part in _BYLINE_PARTS.split(line.strip()) if part.strip()]
+    timed = [part for part in parts if _READING_TIME.match(part)]
+    if not timed:
+        return False
+    rest = sum(len(part.split()) for part in parts if part not in timed)
+    return rest <= _BESIDE_READING_TIME_WORDS

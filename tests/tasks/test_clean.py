@@ -107,6 +107,26 @@ def test_trailing_furniture_is_boilerplate():
     assert body_of(marked) == "\n".join(PROSE)
 
 
+def test_a_reading_time_line_is_furniture_wherever_it_sits():
+    # as news sites write it under the headline, in their languages, with a date or byline
+    texts = [
+        "Jun 08, 2023 • 11 Minute Read",
+        PROSE[0],
+        "- 6 min read",
+        *PROSE[1:],
+        "Lesezeit: 4 Minuten",
+        "By Ann Lee — 5 min de lecture",
+    ]
+    marked = mark_paragraphs(texts)
+    assert [p.reason for p in marked if p.status == "boilerplate"] == ["reading_time"] * 4
+    assert body_of(marked) == "\n".join(PROSE)
+
+
+def test_a_sentence_about_reading_time_is_content():
+    texts = [*PROSE, "The report is a 40 min read, and worth every minute of it."]
+    assert body_of(mark_paragraphs(texts)) == "\n".join(texts)
+
+
 def test_verdicts():
     article = mark_paragraphs(PROSE)
     assert page_verdict(article, 200, "Title", 10) == ("article", None)

@@ -328,6 +328,16 @@ def test_a_guide_in_sibling_blocks_is_rescued_as_a_whole(recall_pages):
     assert word_f1(truth["main_content"], result["body"]) > 0.95
 
 
+def test_reading_times_are_kept_out_of_the_body_and_said_why(recall_pages):
+    # A solar installation guide whose sections each say how long they take to read; the
+    # page's labelled main text holds none of them.
+    result, truth = _recall_page(recall_pages, "4193")
+    dropped = [text for text, _, reason, _ in result["paragraphs"] if reason == "reading_time"]
+    assert dropped and all("min read" in text for text in dropped)
+    assert "min read" not in result["body"]
+    assert "min read" not in truth["main_content"]
+
+
 def test_readers_comments_do_not_count_as_sentences_the_body_missed(recall_pages):
     # A blog post whose 59 comments sit in the post's own block, in a section marked
     # `id="comments"`: they are no part of the story, so recall mode is not asked for (it

@@ -2,8 +2,8 @@
 -- out of article bodies, one row per site and line.
 -- pages: articles of the site that carry the line; share: pages / the site's stories (an
 -- article and its copies on the site count once);
--- reasons: site_boilerplate (recurs across the site) and/or page_furniture (a furniture label
--- and what follows it at the end of a page).
+-- reasons: site_boilerplate (recurs across the site), page_furniture (a furniture label and
+-- what follows it at the end of a page) and/or reading_time ("6 min read" anywhere).
 CREATE OR REPLACE VIEW boilerplate AS
 WITH site_articles AS (
     SELECT site, count(DISTINCT article_id) AS site_articles
