@@ -98,8 +98,9 @@ _LINKED_IMAGES = etree.XPath("count(//a[.//img])")
 _EXTENSION = re.compile(r"\.(?:s?html?|php|aspx?|jsp)$", re.I)
 # The end of a sentence, before a closing quote or bracket: Latin and CJK punctuation, and the
 # full stops and question marks of Devanagari and Bengali (।), Arabic and Urdu (؟ ۔), Ethiopic
-# (። ፧), Myanmar (။), Armenian (։) and Tibetan (།), whose stories would otherwise hold no sentence.
-SENTENCE_END = re.compile(r"[.!?。！？।॥؟۔።፧။։།]['\"”’)»」』）]?$")
+# (። ፧), Myanmar (။), Armenian (։), Tibetan (།) and Khmer (។ ៕), whose stories would otherwise
+# hold no sentence. Thai and Lao end a sentence with a space alone: their stories have none.
+SENTENCE_END = re.compile(r"[.!?。！？।॥؟۔።፧။։།។៕]['\"”’)»」』）]?$")
 _LONG_LINE_WORDS = 25
 _SHORT_LINE_WORDS = 8
 _MAX_SLUG_WORDS = 8

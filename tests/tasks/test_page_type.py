@@ -154,14 +154,15 @@ def test_a_short_story_in_a_script_without_spaces_is_an_article_of_its_words():
 
 
 def test_sentences_end_with_the_full_stops_of_other_scripts():
-    # Hindi, Urdu, Arabic, Amharic and Burmese stories: lines ending in their own full stop or
-    # question mark are sentences, as an English story's are; a menu's words are not.
+    # Hindi, Urdu, Arabic, Amharic, Burmese and Khmer stories: lines ending in their own full
+    # stop or question mark are sentences, as an English story's are; a menu's words are not.
     lines = [
         "महापौर ने सोमवार को कहा कि नया पुल साल के अंत तक पूरा हो जाएगा।",
         "میئر نے پیر کو کہا کہ نیا پل سال کے آخر تک مکمل ہو جائے گا۔",
         "هل سيكتمل الجسر الجديد قبل نهاية العام؟",
         "ከንቲባው አዲሱ ድልድይ በዓመቱ መጨረሻ እንደሚጠናቀቅ ሰኞ ተናግረዋል።",
         "မြို့တော်ဝန်က တံတားသစ်ကို နှစ်ကုန်မှာ ပြီးစီးမယ်လို့ ပြောခဲ့ပါတယ်။",
+        "អភិបាលក្រុងបាននិយាយកាលពីថ្ងៃច័ន្ទថា ស្ពានថ្មីនឹងសាងសង់រួចរាល់នៅចុងឆ្នាំនេះ។",
         "「新しい橋は年末までに完成する。」",
     ]
     tree = lxml.html.fromstring("<html><body><p>x</p></body></html>")
