@@ -47,7 +47,7 @@ SINGLE_PAGE_FORMATS = ("html", "mhtml", "webarchive", "text")
 MANY_PAGE_FORMATS = ("warc", "wacz", "jsonl")
 _MAX_FIRST_LINE = 16 * 1024 * 1024  # a JSONL line holds a whole page
 # What reading a file can raise: it is gone or unreadable, or its gzip is broken.
-_READ_ERRORS = (OSError, EOFError, zlib.error)
+READ_ERRORS = (OSError, EOFError, zlib.error)
 # A property list larger than this is not read to learn whether it is a Safari Web Archive
 _MAX_SNIFFED_LIST = 64 * 1024 * 1024
 # A page saved as one file (MHTML, a Web Archive) holds its pictures too, after the page: read
@@ -162,7 +162,7 @@ def sniff_format(path: Path) -> str | None:
     try:
         with _open(str(path)) as stream:
             head = stream.read(2048)
-    except _READ_ERRORS:
+    except READ_ERRORS:
         return None
     stripped = opening(head).lower()
     if head.startswith(b"WARC/") or head.startswith(b"filedesc://"):
@@ -217,7 +217,7 @@ def _first_line_is_object(path: Path) -> bool:
         with _open(str(path)) as stream:
             line = stream.readline(_MAX_FIRST_LINE)
         return isinstance(json.loads(line), dict)
-    except (*_READ_ERRORS, ValueError):
+    except (*READ_ERRORS, ValueError):
         return False
 
 
@@ -317,7 +317,7 @@ def _resource_folders(parent: Path, folders: list[str], names: list[str]) -> set
         try:
             with _open(str(parent / page)) as stream:
                 text = stream.read(_RESOURCE_LINKS_READ)
-        except _READ_ERRORS:
+        except READ_ERRORS:
             continue
         if any(
             f"src={quote_mark}{mark}{spelling}/".encode() in text
@@ -617,7 +617,7 @@ def read_single(path: str, kind: str, max_bytes: int) -> Iterator[dict[str, Any]
     """Yield the one page of an HTML file or a plain-text capture."""
     try:
         payload = _file_bytes(path, max_bytes)
-    except _READ_ERRORS:
+    except READ_ERRORS:
         yield _unreadable(path)
         return
     url = _address(None, payload, path) if kind == "html" else Path(path).as_uri()
@@ -653,7 +653,7 @@ def read_mhtml(path: str, max_bytes: int) -> Iterator[dict[str, Any]]:
     name = printable_path(path)
     try:
         saved = _file_bytes(path, _SAVED_PAGE_READ * max_bytes)
-    except _READ_ERRORS:
+    except READ_ERRORS:
         yield _unreadable(path)
         return
     message = BytesParser(policy=compat32).parsebytes(saved)
@@ -692,7 +692,7 @@ def read_webarchive(path: str, max_bytes: int) -> Iterator[dict[str, Any]]:
         archive = plistlib.loads(
             _file_bytes(path, _SAVED_PAGE_READ * max_bytes), fmt=plistlib.FMT_BINARY
         )
-    except _READ_ERRORS:
+    except READ_ERRORS:
         yield _unreadable(path)
         return
     except (plistlib.InvalidFileException, ValueError, TypeError, KeyError, OverflowError):
@@ -782,7 +782,7 @@ def read_jsonl(path: str, max_bytes: int) -> Iterator[dict[str, Any]]:
                     yield _failure(source, "too_large", _long_line_url(line))
                 elif line.strip():
                     yield _jsonl_page(line, source, fallback_date)
-    except _READ_ERRORS:
+    except READ_ERRORS:
         yield _failure(f"{name}:{lineno + 1}", "bad_gzip", None)
 
 

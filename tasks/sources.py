@@ -7,7 +7,6 @@ that declares entities is refused outright, as defusedxml does.
 
 import gzip
 import re
-import zlib
 from calendar import timegm
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -16,7 +15,7 @@ from io import BytesIO
 import feedparser
 from lxml import etree
 
-from tasks.io import opening
+from tasks.io import READ_ERRORS, opening
 
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _MAX_SITEMAP_BYTES = 100 * 1024 * 1024  # decompressed; the protocol allows 50 MB
@@ -83,7 +82,7 @@ def _xml_root(body: bytes) -> etree._Element:
     if body[:2] == b"\x1f\x8b":
         try:
             body = gzip.GzipFile(fileobj=BytesIO(body)).read(_MAX_SITEMAP_BYTES)
-        except (OSError, EOFError, zlib.error) as error:
+        except READ_ERRORS as error:
             raise BadSource(f"broken gzip ({error})") from None
     _refuse_entities(body)
     body = opening(body)  # a BOM or blank lines before the declaration
