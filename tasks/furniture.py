@@ -85,11 +85,17 @@ _READING_TIME = re.compile(
 _BYLINE_PARTS = re.compile(r"\s*(?:[•·|]|//|—|\s[–-]\s)\s*")
 # Words the rest of such a line may hold: a date and a name or two
 _BESIDE_READING_TIME_WORDS = 8
+_MAX_READING_TIME_LINE = 160  # characters: the rest's eight words and the reading time
+_DIGIT = re.compile(r"\d")
 
 
 def is_reading_time(line: str) -> bool:
     """True for a line that says how long the story takes to read, alone or with the date and
     byline beside it ("Jun 08, 2023 • 11 Minute Read"); never for a sentence that mentions it."""
+    # every form holds a number of minutes, and beside it at most a date and a name: most
+    # lines are told by these two checks alone
+    if len(line) > _MAX_READING_TIME_LINE or not _DIGIT.search(line):
+        return False
     parts = [part for part in _BYLINE_PARTS.split(line.strip()) if part.strip()]
     timed = [part for part in parts if _READING_TIME.match(part)]
     if not timed:
