@@ -231,7 +231,7 @@ _WEIGHTS: dict[str, float] = {
 # and product pages out, 1.3% of articles lost, none of the 181 benchmark articles (without
 # headline_words, the same folds: 74.7% and 1.3%; without linked_images as well, 70% and
 # 1.8%); -0.25 would give 80.4% and 1.5%. Over 20 random splits into five folds: 77.3% and
-# 1.11% here, 80.5% and 1.29% at -0.3, which in the whole pipeline loses 5 more of wcxb-dev's
+# 1.11% here, 80.5% and 1.29% at -0.3, which in the whole pipeline loses 4 more of wcxb-dev's
 # 711 articles (bench/README.md, twenty-sixth session).
 NON_ARTICLE_SCORE = 0.0
 
