@@ -1,13 +1,20 @@
 """Shared fixtures: real files from tests/fixtures, one embedded Prefect server per session."""
 
+import atexit
 import gzip
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 # Prefect reads its settings at import: an isolated home, no telemetry, a patient start-up.
-os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="broadsheet-prefect-"))
+# The home this session makes (about 6 MB of database) goes when the session ends; a home
+# given from outside is left alone.
+if "PREFECT_HOME" not in os.environ:
+    _session_prefect_home = tempfile.mkdtemp(prefix="broadsheet-prefect-")
+    os.environ["PREFECT_HOME"] = _session_prefect_home
+    atexit.register(shutil.rmtree, _session_prefect_home, ignore_errors=True)
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = "90"
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
