@@ -29,6 +29,8 @@ _AUTHOR_PAGE = re.compile(
     r"/(?:authors?|people|staff|writers?|contributors?|profiles?|team)/[^/?#]+/?(?:[?#]|$)",
     re.I,
 )
+# A link to a tag's or a category's page: its text names a subject, never a person who wrote.
+_TAG_PAGE = re.compile(r"/(?:tags?|category|categories)/[^/?#]+", re.I)
 _BY = re.compile(
     r"^(?:by|written by|words by|posted by|text by|von|par|por|di|door|av|af|autor|autorin"
     r"|auteur|autore|tekst|текст|автор)"
@@ -172,11 +174,27 @@ def _is_beat(word: str) -> bool:
     return all(part in _BEAT_WORDS for part in _lowered_words(word))
 
 
+def _opens_with_abbreviation(words: list[str]) -> bool:
+    """Whether a name opens with a short form that reads as a credential but is part of the
+    name: a credential, no job title, then two words or more, each capitalised and none a
+    role or a beat ("Md Aynal Haque"; not "DVM Reviewed by Molly Price")."""
+    first = _lowered_words(words[0])
+    rest = words[1:]
+    return (
+        bool(first)
+        and all(part in _CREDENTIALS and part not in _ROLE_WORDS for part in first)
+        and len(rest) >= 2
+        and all(word[:1].isupper() and not _is_role(word) and not _is_beat(word) for word in rest)
+    )
+
+
 def _without_role(name: str) -> str | None:
     """`name` without a job title, beat or credential after it ("Jane Doe Tech Reporter",
     "Jane Doe RN"); None when the whole of it is a role, a beat or a credential."""
     words = name.split()
     end = next((i for i, word in enumerate(words) if _is_role(word)), len(words))
+    if end == 0 and _opens_with_abbreviation(words):
+        return name  # "Md Aynal Haque": "Md" (Muhammad) reads as a credential
     if all(_is_beat(word) for word in words[:end]):
         return None  # "Lead Reviewer", "Digital Security Expert", "BSN", "Community Development"
     if end == len(words) or end < 2:
@@ -397,6 +415,30 @@ def byline_author(tree: HtmlElement, url: str) -> str | None:
         if name := _name(line):
             return name
     return None
+
+
+def tag_names(tree: HtmlElement) -> frozenset[str]:
+    """The names of the page's tags and categories (the text of a link with `rel="tag"` or to
+    a `/tag/` or `/category/` page, normalised), leaving out any that also links to an
+    author's page: a byline finder that reads a post's tag bar as its byline ("Personal
+    finance", "January 27, 2025") finds one of these."""
+    tags, authors = set(), set()
+    for link in tree.iter("a"):
+        href = link.get("href") or ""
+        if link.get("rel") == "tag" or _TAG_PAGE.search(href):
+            tags.add(normalise_text(link.text_content()))
+        elif _AUTHOR_PAGE.search(href):
+            authors.add(normalise_text(link.text_content()))
+    return frozenset(tags - authors - {""})
+
+
+def without_tags(authors: str | None, tags: frozenset[str]) -> str | None:
+    """An author field ("; "-separated) without the names that are only a tag's or a
+    category's (tag_names); None when no name is left."""
+    if not authors or not tags:
+        return authors
+    kept = [name for name in authors.split("; ") if normalise_text(name) not in tags]
+    return "; ".join(kept) or None
 
 
 def _is_site(name: str, site_name: str | None) -> bool:

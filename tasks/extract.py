@@ -22,7 +22,15 @@ from trafilatura import metadata, xpaths
 from trafilatura.settings import Document
 from trafilatura.utils import HTML_PARSER as TRAFILATURA_PARSER
 
-from tasks.byline import byline_author, byline_date, clean_authors, names_no_person, same_names
+from tasks.byline import (
+    byline_author,
+    byline_date,
+    clean_authors,
+    names_no_person,
+    same_names,
+    tag_names,
+    without_tags,
+)
 from tasks.clean import KEPT, Paragraph, body_of, mark_paragraphs, page_verdict
 from tasks.config import DedupConfig, ExtractConfig
 from tasks.dates import iso_day, shown_day, writes_day
@@ -154,11 +162,14 @@ def page_metadata(
     credited = (
         clean_authors(names, found.sitename) for names in structured.article_credits(ARTICLE_TYPES)
     )
+    # trafilatura's guess and the byline finder read elements by their class and place, and a
+    # post's tag bar sits where a byline does: a name that is only a tag's is no author's.
+    tags = tag_names(tree)
     named = (
         next((names for names in credited if names), None)
         or clean_authors(list(structured.scholarly_authors), found.sitename)
         or clean_authors(found.author, found.sitename)
-        or clean_authors(metadata.extract_author(tree), found.sitename)
+        or without_tags(clean_authors(metadata.extract_author(tree), found.sitename), tags)
     )
     # A credit to the publisher ("Organization" in JSON-LD, the site's name) or to the account
     # that posted the story (a handle) yields to a person the byline shows (bench/README.md,
@@ -171,7 +182,8 @@ def page_metadata(
         handles_are_names=structured.declares(_DISCUSSION_TYPES),
     )
     if named is None or no_person(named):
-        shown = byline_author(tree, url)
+        # cleaned as every other source is: a job title the author box shows after the name
+        shown = without_tags(clean_authors(byline_author(tree, url), found.sitename), tags)
         if named is None or (shown and not no_person(shown) and not same_names(shown, named)):
             named = shown or clean_authors(structured.written_by, found.sitename)
     found.author = named

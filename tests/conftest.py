@@ -81,14 +81,16 @@ def recall_pages() -> dict[str, tuple[bytes, dict]]:
 
 @pytest.fixture(scope="session")
 def metadata_pages() -> dict[str, tuple[bytes, dict]]:
-    """Thirteen wcxb-dev pages of tests/fixtures/metadata: a blog post whose archive menu holds
+    """Fifteen wcxb-dev pages of tests/fixtures/metadata: a blog post whose archive menu holds
     older dates than its own (0398), two pages written with mojibake (4656 in the headline,
     2362 in the body), a forum thread and a page whose declared dates htmldate misreads (0548,
     4825), two whose byline shows a date htmldate's search passes over (0146, 0074), one
     whose <h1> holds a label its metadata title leaves out (3036), and two with no date but a
     copyright line (0255, 0053), and two whose author field names an account's handle (0331)
     or the site (4614) where the byline names a person, and one whose carousel of other
-    stories' <h1> teasers shares more words with its <title> than its own <h1> (4628)."""
+    stories' <h1> teasers shares more words with its <title> than its own <h1> (4628), one
+    whose author box shows a job title after the name (4138) and one whose tag bar stands
+    where a byline would (4880)."""
     return labelled_pages(FIXTURES / "metadata")
 
 

@@ -13,6 +13,8 @@ from tasks.byline import (
     clean_authors,
     names_no_person,
     same_names,
+    tag_names,
+    without_tags,
 )
 
 URL = "https://www.example.com/2025/05/a-story"
@@ -184,6 +186,12 @@ def test_only_elements_near_the_headline_are_read():
         ("Digital-Security Expert", None),
         ("BSN", None),
         ("Community Development", None),
+        # a short form that reads as a credential opens some names ("Md" for Muhammad), but
+        # not a credential opening a credit's other part
+        ("Md Aynal Haque", "Md Aynal Haque"),
+        ("Md. Rafiqul Islam", "Md. Rafiqul Islam"),
+        ("DVM Reviewed by Molly Price", None),
+        ("Licensed Q Arabica Grader", None),
         # dates, furniture and credits that name nobody
         ("Wyndo Dec", "Wyndo"),
         ("Jeff Foust Monday", "Jeff Foust"),
@@ -205,6 +213,22 @@ def test_author_names_lose_what_surrounds_them(found, name):
 def test_an_author_field_keeps_each_cleaned_name():
     assert clean_authors("By Ana Ruiz; Updated May 3; Mei Lin, Staff Writer") == "Ana Ruiz; Mei Lin"
     assert clean_authors("Updated March") is None and clean_authors(None) is None
+
+
+def test_a_tag_s_name_is_no_author_s():
+    tree = fromstring(
+        "<html><body><a rel='tag' href='/x'>Elections</a>"
+        "<a href='https://example.com/blog/tag/personal-finance'>Personal finance</a>"
+        "<a href='/category/opinion/'>Opinion</a>"
+        "<a href='/tag/jane-doe'>Jane Doe</a><a href='/author/jane-doe'>Jane Doe</a>"
+        "<a href='/topics/people/ana-ruiz'>Ana Ruiz</a></body></html>"
+    )
+    tags = tag_names(tree)
+    # a name that also links to an author's page stays a name; a subject's page is no tag
+    assert tags == {"elections", "personal finance", "opinion"}
+    assert without_tags("Personal finance", tags) is None
+    assert without_tags("Opinion; Ana Ruiz", tags) == "Ana Ruiz"
+    assert without_tags("Jane Doe", tags) == "Jane Doe" and without_tags(None, tags) is None
 
 
 def test_joint_credits_become_names_and_the_site_gives_way_to_a_person():

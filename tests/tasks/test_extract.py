@@ -631,6 +631,22 @@ def test_a_credit_to_the_publisher_or_a_handle_gives_way_to_the_byline(
         assert result["authors"] == [truth["author"]]
 
 
+def test_an_author_box_s_job_title_is_cut_from_the_byline_s_name(metadata_pages):
+    # wcxb-dev 4138 names its author only in a box linked to her page: "Written by Meghan
+    # Neville" over "Content Marketing Coordinator", one link's text.
+    result, truth = _metadata_page(metadata_pages, "4138")
+    assert result["authors"] == [truth["author"]] == ["Meghan Neville"]
+
+
+def test_a_tag_bar_where_a_byline_would_be_names_no_author(metadata_pages):
+    # wcxb-dev 4880 shows its tag ("Personal finance", a link to /blog/tag/personal-finance)
+    # and its date in an element of class "blog-post__byline"; no author is written on it.
+    html, _ = metadata_pages["4880"]
+    result, _ = _metadata_page(metadata_pages, "4880")
+    assert b"/blog/tag/personal-finance" in html and b"Isabel" not in html
+    assert result["authors"] == []
+
+
 def test_a_discussion_keeps_its_members_handles(metadata_pages):
     # A forum thread (wcxb-dev 0548) names its poster by a handle; the bylines after its
     # headline are replies'.
