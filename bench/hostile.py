@@ -144,7 +144,8 @@ def _encoded_warc(path: Path) -> None:
         "bzip2": bz2.compress(article_html(21).encode()),
         "zstd": zstandard.ZstdCompressor().compress(article_html(22).encode()),
     }
-    urls = {encoding: f"https://news.example/{encoding}" for encoding in bodies}
+    # a story's address ("/br" alone would be a Brazilian or Breton front page)
+    urls = {encoding: f"https://news.example/story-sent-as-{encoding}" for encoding in bodies}
     records = [(urls[encoding], body) for encoding, body in bodies.items()]
     path.write_bytes(_warc(records, encodings={url: encoding for encoding, url in urls.items()}))
 

@@ -38,7 +38,14 @@ from tasks.decode import DecodeError, charset_from_content_type, decode_html, re
 from tasks.headline import choose_headline, plausible_site_name
 from tasks.ids import count_words, normalise_text, paragraph_key, site_of, text_hash
 from tasks.minhash import article_scheme, paragraph_scheme, sketch_paragraphs
-from tasks.page_type import ARTICLE_TYPES, FORUM_TYPES, SENTENCE_END, classify_page, page_signals
+from tasks.page_type import (
+    ARTICLE_TYPES,
+    FORUM_TYPES,
+    SENTENCE_END,
+    classify_page,
+    is_front_page,
+    page_signals,
+)
 from tasks.page_type import REASONS as NON_ARTICLE_REASONS
 from tasks.structured import Structured, read_structured
 from tasks.text_capture import parse_text_capture
@@ -503,7 +510,12 @@ def _html_result(page: dict[str, Any], config: ExtractConfig) -> dict[str, Any]:
     signal_lines = lines  # the same body, unless the rescue replaced one
     if rescued is not None and extracted is not None:
         signal_lines = repair_mojibake(extracted.text or "").split("\n")
-    kind = classify_page(page_signals(tree, structured, found.url or page["url"], signal_lines))
+    # A front page is told by the capture's own address alone: a template's canonical link to
+    # the front page on every story would make them all front pages.
+    kind = classify_page(
+        page_signals(tree, structured, found.url or page["url"], signal_lines),
+        front_page=is_front_page(page["url"]),
+    )
     fields = {
         "page_type": kind.kind,
         "title": found.title or page.get("listed_title"),

@@ -15,7 +15,7 @@ cross-validated on wcxb-dev in five folds (README, "Extraction and page types").
 non-article only when the score passes `NON_ARTICLE_SCORE`, set so that losing a real article
 stays rarer than keeping a listing: the first costs a story, the second a row a user can
 filter. A forum thread is told by its structured data (JSON-LD, or microdata as Q&A sites write
-it) or its URL. Pure functions.
+it) or its URL, a site's front page (a listing) by its URL alone. Pure functions.
 """
 
 import math
@@ -28,6 +28,7 @@ from lxml.html import HtmlElement
 
 from tasks.ids import count_words, normalise_text
 from tasks.structured import Structured
+from tasks.urls import BadUrl, normalise_url
 
 ARTICLE, LISTING, PRODUCT, FORUM = "article", "listing", "product", "forum"
 REASONS = {LISTING: "listing_page", PRODUCT: "product_page", FORUM: "forum_page"}
@@ -86,6 +87,11 @@ _FORUM_URL = re.compile(
     r"(?:^|[/.])(?:forums?|threads?|viewtopic|showthread|discussions?|community|communities"
     r"|boards?|bbs|t|comments)(?:[/.]|\.php|$)",
     re.I,
+)
+# What a site's front page may have for a path besides "/": a language or region ("/en/",
+# "/de-at/", "/global/") or an index file.
+_FRONT_PAGE_STEP = re.compile(
+    r"^(?:[a-z]{2}(?:[-_][a-z]{2,4})?|global|intl|international|index\.\w+)$", re.I
 )
 _DATE_PATH = re.compile(
     r"/(?:19|20)\d\d/(?:0?[1-9]|1[0-2])/|(?:19|20)\d\d[-/]?(?:0[1-9]|1[0-2])[-/]?(?:[0-2]\d|3[01])"
@@ -232,8 +238,21 @@ _WEIGHTS: dict[str, float] = {
 # headline_words, the same folds: 74.7% and 1.3%; without linked_images as well, 70% and
 # 1.8%); -0.25 would give 80.4% and 1.5%. Over 20 random splits into five folds: 77.3% and
 # 1.11% here, 80.5% and 1.29% at -0.3, which in the whole pipeline loses 4 more of wcxb-dev's
-# 711 articles (bench/README.md, twenty-sixth session).
+# 711 articles (bench/README.md, twenty-sixth session). With front pages as listings
+# (is_front_page), the 20 splits give 80.8% and 1.39% (twenty-seventh session).
 NON_ARTICLE_SCORE = 0.0
+
+
+def is_front_page(url: str | None) -> bool:
+    """Whether `url` is a site's front page: no path beyond "/" (or a language or region and
+    an index file, at most two steps) and no query but tracking parameters. A news site's
+    front page is its first section front; no story is published at it."""
+    try:
+        parts = urlsplit(normalise_url(url or ""))
+    except BadUrl:
+        return False  # no address, or a dump's own: the page's signals decide
+    steps = [step for step in parts.path.split("/") if step]
+    return not parts.query and len(steps) <= 2 and all(_FRONT_PAGE_STEP.match(s) for s in steps)
 
 
 def non_article_score(signals: dict[str, float]) -> float:
@@ -241,12 +260,14 @@ def non_article_score(signals: dict[str, float]) -> float:
     return _BIAS + sum(weight * signals[name] for name, weight in _WEIGHTS.items())
 
 
-def classify_page(signals: dict[str, float]) -> PageType:
-    """The page's kind: a forum thread by its structured data or its URL (unless it declares
-    itself an article), a listing or product page when
-    the non-article score passes NON_ARTICLE_SCORE (a product when it shows shop signs), else
-    an article."""
+def classify_page(signals: dict[str, float], front_page: bool = False) -> PageType:
+    """The page's kind: a listing when it is a site's `front_page` (is_front_page), a forum
+    thread by its structured data or its URL (unless it declares itself an article), a
+    listing or product page when the non-article score passes NON_ARTICLE_SCORE (a product
+    when it shows shop signs), else an article."""
     score = non_article_score(signals)
+    if front_page:
+        return PageType(LISTING, score)
     if (signals["forum_ld"] or signals["forum_url"]) and not signals["article_ld"]:
         return PageType(FORUM, score)
     if score <= NON_ARTICLE_SCORE:

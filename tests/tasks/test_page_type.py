@@ -3,10 +3,11 @@ import json
 from datetime import UTC, datetime
 
 import lxml.html
+import pytest
 
 from tasks.config import ExtractConfig
 from tasks.extract import extract_page
-from tasks.page_type import page_signals
+from tasks.page_type import is_front_page, page_signals
 from tasks.structured import read_structured
 from tests.conftest import FIXTURES
 
@@ -74,6 +75,56 @@ def test_a_section_front_is_a_listing_page():
         "listing_page",
         "listing",
     )
+
+
+@pytest.mark.parametrize(
+    ("url", "front"),
+    [
+        ("https://lwn.net/", True),
+        ("https://www.example.com", True),
+        ("https://www.example.com/index.html", True),
+        ("https://www.example.com/?utm_source=feed", True),  # tracking only
+        ("https://www.example.com/de-at/", True),  # a language and region
+        ("https://www.example.com/global/index.php", True),
+        ("https://www.example.com/?p=123", False),  # a blog's story by its number
+        ("https://www.example.com/news/", False),  # a section: the signals decide
+        ("https://www.example.com/en/bridge-to-open", False),
+        ("https://archive.example/0f3a9c41d2", False),  # a dump's own address
+        ("", False),
+    ],
+)
+def test_a_site_s_front_page_is_told_by_its_address(url, front):
+    assert is_front_page(url) is front
+
+
+def test_a_front_page_is_a_listing_page_though_it_reads_like_a_story():
+    """Two real front pages (wcxb-dev fixtures, labelled listings): LWN's shows the start of
+    each story, the Go blog's a paragraph of each post. At a story's address, the same
+    captures read as articles; at their own, they are listing pages, kept on request."""
+    truth = json.loads((FIXTURES / "fronts" / "ground-truth.json").read_text())
+    for key, story_url in (
+        ("3031", "https://lwn.net/Articles/1004224/"),
+        ("2900", "https://blog.golang.org/go-fonts"),
+    ):
+        html = gzip.decompress((FIXTURES / "fronts" / f"{key}.html.gz").read_bytes()).decode()
+        front = result(html, truth[key]["url"])
+        assert (front["status"], front["reason"], front["page_type"]) == (
+            "not_article",
+            "listing_page",
+            "listing",
+        )
+        assert result(html, story_url)["status"] == "article"
+        kept = result(html, truth[key]["url"], keep_non_articles=True)
+        assert (kept["status"], kept["page_type"]) == ("article", "listing")
+
+
+def test_a_canonical_link_to_the_front_page_does_not_make_a_story_one():
+    story = "".join(f"<p>{s}</p>" for s in SENTENCES)
+    html = f"""<html><head><title>Bridge to open</title>
+    <link rel="canonical" href="https://valley.example/"></head>
+    <body><h1>Bridge to open before the end of the year, the mayor says</h1>{story}</body></html>"""
+    found = result(html, "https://valley.example/2026/03/30/bridge-to-open")
+    assert (found["status"], found["page_type"]) == ("article", "article")
 
 
 def test_a_q_and_a_thread_marked_up_in_microdata_is_a_forum_page():
