@@ -28,7 +28,7 @@ from lxml.html import HtmlElement
 
 from tasks.ids import count_words, normalise_text
 from tasks.structured import Structured
-from tasks.urls import BadUrl, normalise_url
+from tasks.urls import normalise_url
 
 ARTICLE, LISTING, PRODUCT, FORUM = "article", "listing", "product", "forum"
 REASONS = {LISTING: "listing_page", PRODUCT: "product_page", FORUM: "forum_page"}
@@ -249,7 +249,7 @@ def is_front_page(url: str | None) -> bool:
     front page is its first section front; no story is published at it."""
     try:
         parts = urlsplit(normalise_url(url or ""))
-    except BadUrl:
+    except ValueError:  # BadUrl, or a host IDNA cannot encode
         return False  # no address, or a dump's own: the page's signals decide
     steps = [step for step in parts.path.split("/") if step]
     return not parts.query and len(steps) <= 2 and all(_FRONT_PAGE_STEP.match(s) for s in steps)
