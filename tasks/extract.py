@@ -515,11 +515,11 @@ def _html_result(page: dict[str, Any], config: ExtractConfig) -> dict[str, Any]:
     signal_lines = lines  # the same body, unless the rescue replaced one
     if rescued is not None and extracted is not None:
         signal_lines = repair_mojibake(extracted.text or "").split("\n")
-    # A front page is told by the capture's own address alone: a template's canonical link to
-    # the front page on every story would make them all front pages.
+    # A front page is told by the capture's own address: a template's canonical link to the
+    # front page on every story would make them all front pages.
     kind = classify_page(
         page_signals(tree, structured, found.url or page["url"], signal_lines),
-        front_page=is_front_page(page["url"]),
+        front_page=is_front_page(page["url"], found.url),
     )
     fields = {
         "page_type": kind.kind,

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 from lxml.html import HtmlElement
 
-from tasks.ids import count_words, normalise_text
+from tasks.ids import count_words, normalise_text, site_of
 from tasks.structured import Structured
 from tasks.urls import normalise_url
 
@@ -89,9 +89,9 @@ _FORUM_URL = re.compile(
     re.I,
 )
 # What a site's front page may have for a path besides "/": a language or region ("/en/",
-# "/de-at/", "/global/") or an index file.
+# "/de-at/", "/global/"), "home" or an index file.
 _FRONT_PAGE_STEP = re.compile(
-    r"^(?:[a-z]{2}(?:[-_][a-z]{2,4})?|global|intl|international|index\.\w+)$", re.I
+    r"^(?:[a-z]{2}(?:[-_][a-z]{2,4})?|global|intl|international|home|index(?:\.\w+)?)$", re.I
 )
 _DATE_PATH = re.compile(
     r"/(?:19|20)\d\d/(?:0?[1-9]|1[0-2])/|(?:19|20)\d\d[-/]?(?:0[1-9]|1[0-2])[-/]?(?:[0-2]\d|3[01])"
@@ -243,10 +243,20 @@ _WEIGHTS: dict[str, float] = {
 NON_ARTICLE_SCORE = 0.0
 
 
-def is_front_page(url: str | None) -> bool:
+def is_front_page(url: str | None, canonical: str | None = None) -> bool:
     """Whether `url` is a site's front page: no path beyond "/" (or a language or region and
     an index file, at most two steps) and no query but tracking parameters. A news site's
-    front page is its first section front; no story is published at it."""
+    front page is its first section front; no story is published at it. A `canonical`
+    address the page gives itself on the same site that is not a front page overrules `url`
+    (a dump that records the site's address beside each story); one on another site (a blog
+    moved to a new host) does not, nor does a front page's address given as every story's
+    canonical (only `url` can make a front page)."""
+    if not _front_address(url):
+        return False
+    return not (canonical and site_of(canonical) == site_of(url or "")) or _front_address(canonical)
+
+
+def _front_address(url: str | None) -> bool:
     try:
         parts = urlsplit(normalise_url(url or ""))
     except ValueError:  # BadUrl, or a host IDNA cannot encode

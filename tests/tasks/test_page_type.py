@@ -97,6 +97,14 @@ def test_a_site_s_front_page_is_told_by_its_address(url, front):
     assert is_front_page(url) is front
 
 
+def test_a_story_s_own_address_on_the_site_overrules_a_front_page_s():
+    # a dump that records the site's address beside each story; a blog moved to a new host;
+    # a front page that names itself "/home"
+    assert not is_front_page("https://news.example/", "https://news.example/2026/03/30/bridge")
+    assert is_front_page("https://blog.golang.org/", "https://go.dev/blog/")
+    assert is_front_page("https://www.vercel.com/", "https://vercel.com/home")
+
+
 def test_a_front_page_is_a_listing_page_though_it_reads_like_a_story():
     """Two real front pages (wcxb-dev fixtures, labelled listings): LWN's shows the start of
     each story, the Go blog's a paragraph of each post. At a story's address, the same
