@@ -244,8 +244,8 @@ NON_ARTICLE_SCORE = 0.0
 
 
 def is_front_page(url: str | None, canonical: str | None = None) -> bool:
-    """Whether `url` is a site's front page: no path beyond "/" (or a language or region and
-    an index file, at most two steps) and no query but tracking parameters. A news site's
+    """Whether `url` is a site's front page: no path beyond "/" (or a language or region,
+    "home" or an index file, at most two steps) and no query but tracking parameters. A news site's
     front page is its first section front; no story is published at it. A `canonical`
     address the page gives itself on the same site that is not a front page overrules `url`
     (a dump that records the site's address beside each story); one on another site (a blog
