@@ -5,10 +5,16 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
-# Query parameters that track a click and never change the page (campaign, click and mail ids).
+# Query parameters that track a click and never change the page: campaign tags (Google's
+# utm_*, Matomo's mtm_*/pk_*, AT Internet's xtor and at_*, comScore's ns_*), ad and
+# search click ids (Google's gclid and srsltid, Microsoft's, TikTok's, X's,
+# LinkedIn's), and mail and marketing ids (Mailchimp, HubSpot, Marketo). Feeds add them to
+# every link (`?xtor=RSS-3208`), so without this the same story is two URLs.
 _TRACKING = re.compile(
-    r"^(utm_\w+|fbclid|gclid|dclid|gbraid|wbraid|msclkid|yclid|mc_cid|mc_eid|_ga|_gl|igshid"
-    r"|ocid|cmpid|ncid|ref_src|ref_url|smid|sr_share|spm|share|src|__twitter_impression)$",
+    r"^(utm_\w+|mtm_\w+|pk_\w+|ns_\w+|at_(?:medium|campaign|custom\d*)|xtor|cmpid|ocid|ncid"
+    r"|fbclid|gclid|dclid|gbraid|wbraid|srsltid|msclkid|yclid|ttclid|twclid|li_fat_id|s_kwcid"
+    r"|ef_id|mc_cid|mc_eid|_hsenc|_hsmi|mkt_tok|_ga|_gl|igshid|ref_src|ref_url|smid|sr_share"
+    r"|spm|share|src|__twitter_impression)$",
     re.IGNORECASE,
 )
 _DEFAULT_PORTS = {"http": 80, "https": 443}

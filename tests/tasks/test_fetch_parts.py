@@ -12,6 +12,19 @@ def test_urls_are_normalised_to_what_identifies_a_page():
         normalise_url("HTTP://News.Example.COM:80/a/./b/../c?utm_source=x&b=2&a=1&fbclid=9#top")
         == "http://news.example.com/a/c?a=1&b=2"
     )
+    # what feeds, search results and mail campaigns add to a story's address
+    for tracked in (
+        "?xtor=RSS-3208",
+        "?srsltid=AfmBOoox5O",
+        "?ns_mchannel=rss&ns_source=PublicRSS20-sa",
+        "?at_medium=RSS&at_campaign=rss",
+        "?mtm_campaign=x&pk_kwd=y",
+        "?_hsenc=p2A&_hsmi=2&mkt_tok=NzA",
+    ):
+        assert normalise_url("https://news.example/a" + tracked) == "https://news.example/a"
+    assert (
+        normalise_url("https://news.example/a?page=2&id=7") == "https://news.example/a?id=7&page=2"
+    )
     assert normalise_url("https://example.org:443") == "https://example.org/"
     assert normalise_url("https://example.org:8443/x") == "https://example.org:8443/x"
     for bad in ("ftp://example.org/x", "not a url", "https:///nohost"):
