@@ -398,6 +398,12 @@ def update_day(
     return None if day is None or (published is not None and day < published) else day
 
 
+def declared_updates(structured: Structured, latest: date) -> set[str]:
+    """The days the page declares it was updated (JSON-LD `dateModified`, modification meta
+    tags such as `article:modified_time` and `og:updated_time`), none after `latest`."""
+    return {day for value in structured.modified(_DATED_TYPES) if (day := iso_day(value, latest))}
+
+
 def publication_date(
     tree: HtmlElement,
     url: str,
@@ -410,6 +416,9 @@ def publication_date(
     meta tag, else shown with the headline), else htmldate's search; within the month a web
     address's path names when it names one.
 
+    A day htmldate finds that the page declares as its update (`declared_updates`) is no
+    publication day: htmldate falls back to an update's meta tag where the page names no
+    publication (an evergreen page's `article:modified_time`), and that day is `modified_at`'s.
     htmldate takes an update's meta tag before the JSON-LD `datePublished`, cannot read a
     timestamp with milliseconds ("2025-12-08T22:31:00.000Z"), on forum threads takes a reply's
     date, and in its search of the text may take a sidebar's or a header's date over the
@@ -423,10 +432,12 @@ def publication_date(
     address = urlsplit(url)
     # a local file's folders (archive/2024/03/) date the capture, not the story
     web = address.scheme in ("http", "https")
-    stated = None
-    if not (web and _URL_DAY.search(address.path)):
-        stated = stated_day(tree, structured or read_structured(tree), headline, latest)
+    structured = structured or read_structured(tree)
+    dated_address = web and _URL_DAY.search(address.path) is not None
+    stated = None if dated_address else stated_day(tree, structured, headline, latest)
     day = stated or searched_day(tree, url, None, latest)
+    if not (stated or dated_address) and day in declared_updates(structured, latest):
+        day = None  # the page's own update (modified_at), which htmldate falls back to
     month = _URL_MONTH.search(address.path) if web else None
     if month is None or (day or "").startswith(f"{month[1]}-{month[2]}"):
         return day

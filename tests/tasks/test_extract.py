@@ -435,6 +435,18 @@ def test_a_year_or_month_htmldate_stands_for_a_day_is_no_publication_date(metada
         assert ours is None
 
 
+def test_an_update_the_page_declares_is_no_publication_date(metadata_pages):
+    # A guide whose only date is its article:modified_time (no publication declared or shown):
+    # htmldate's search falls back to that update. The label has the guide's first day, which
+    # the page never writes; the archive keeps the update as modified_at, not as published_at.
+    htmldates, ours, truth = _htmldates_and_ours(metadata_pages, "4146")
+    assert htmldates == "2026-01-12"
+    assert truth["publish_date"] == "2017-03-16"
+    assert ours is None
+    result, _ = _metadata_page(metadata_pages, "4146")
+    assert result["modified_at"] == datetime(2026, 1, 12, tzinfo=UTC)
+
+
 @pytest.mark.parametrize(
     ("text", "day"),
     [
@@ -556,8 +568,16 @@ def test_json_ld_date_published_before_meta_tags_and_an_update():
     assert publication_date(
         _dated_page(published), "https://news.example/story-2024-03-17", NOW
     ) == ("2024-03-17")
-    # an update alone is what htmldate falls back to, as before
-    assert publication_date(_dated_page(modified), url, NOW) == "2024-05-03"
+    # an update alone, which htmldate falls back to, is no publication: it is modified_at's
+    assert publication_date(_dated_page(modified), url, NOW) is None
+    only_updated = _dated_page(modified)
+    assert update_day(only_updated, read_structured(only_updated), None, None, NOW.date()) == (
+        "2024-05-03"
+    )
+    # ... unless the address dates the story that day
+    assert publication_date(_dated_page(modified), "https://news.example/2024/05/03/a", NOW) == (
+        "2024-05-03"
+    )
 
 
 def test_mojibake_in_the_headline_and_the_body_is_repaired(metadata_pages):
