@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 from lxml.html import HtmlElement
 
+from tasks.furniture import is_label
 from tasks.ids import normalise_text
 
 # A link to an author's page on the same site: the last path step is the author's slug.
@@ -524,6 +525,92 @@ def _pieces(
                 yield " ".join((element.text or "").split()), stamp
         if (element.tail or "").strip() and (element is headline or element not in inside):
             yield " ".join(element.tail.split()), None
+
+
+# What parts a byline's date from the name beside it: "Dec. 19, 2025 · Niko Matsakis",
+# "Jane Doe | March 3, 2025"
+_BESIDE_DATE = re.compile(r"\s*[·•⋅|—–]\s*|\s+-\s+")
+_NAME_PARTICLES = frozenset(["de", "da", "do", "dos", "van", "von", "der", "den", "la", "le", "di"])
+_PIECE_WORDS = 8  # a piece of a byline beside its date; more is a standfirst's sentence
+_WORD_CHARACTER = re.compile(r"\w")
+_TRAILING_CONNECTIVE = re.compile(r"\s+(?:in|on|at|for)$", re.I)
+
+
+def _plain_name(text: str) -> str | None:
+    """`text`'s name when it reads as a person's alone: two to four capitalised words (name
+    particles aside; no acronym, no initial without its dot), no digit, no role, beat, month
+    or weekday, and no furniture label."""
+    text = _TRAILING_CONNECTIVE.sub("", text)  # "Mahua Das in" <a>Project Management</a>
+    if len(text.split()) > _PIECE_WORDS or not (name := _name(text)):
+        return None
+    words = name.split()
+    if not 2 <= len(words) <= 4 or any(ch.isdigit() for ch in name) or is_label(name):
+        return None  # "No Comments", "Filed Under": furniture
+    for word in words:
+        lowered = word.lower().strip(".,")
+        if lowered in _NAME_PARTICLES:
+            continue
+        if (
+            not word[0].isupper()
+            or (len(word) == 1 and word != "I")  # an initial is written with its dot
+            or (len(word.strip(".")) > 1 and word.isupper())  # "AI", "USA": an organisation's
+            or lowered in _ROLE_WORDS
+            or lowered in _BEAT_WORDS
+            or lowered in _WEEKDAYS
+            or _MONTH.fullmatch(word)
+        ):
+            return None
+    return name
+
+
+def name_beside_date(
+    tree: HtmlElement, headline: str | None, parse: Callable[[str], str | None]
+) -> str | None:
+    """The name shown beside the date under the headline, where no "By" or author link
+    marks it ("Dec. 19, 2025 · Niko Matsakis", "Jane Doe | March 3, 2025", a name and a date
+    in elements side by side): in the date's own piece of text, parted from it by a separator,
+    else in the piece right after it, else right before it (`_plain_name`). The date is the
+    first piece `parse` reads within _BYLINE_WORDS words after the `<h1>` holding `headline`;
+    None when there is none, or nothing beside it reads as a person's name."""
+    wanted = normalise_text(headline or "")
+    heading = next(
+        (h for h in tree.iter("h1") if wanted and wanted in normalise_text(h.text_content())),
+        None,
+    )
+    if heading is None:
+        return None
+    pieces: list[tuple[str, str | None]] = []
+    words = 0
+    for text, stamp in _pieces(_after_headline(tree, heading), heading):
+        words += len(text.split())
+        if words > _BYLINE_WORDS:
+            break
+        if stamp or _WORD_CHARACTER.search(text):  # not a separator in an element of its own
+            pieces.append((text, stamp))
+    for at, (text, stamp) in enumerate(pieces):
+        if not (stamp or (_DIGIT.search(text) and len(text) <= _LONGEST_LINE)):
+            continue
+        parts = [part for part in _BESIDE_DATE.split(text) if part]
+        dated = [part for part in parts if _DIGIT.search(part)]
+        if not ((stamp and parse(stamp)) or any(parse(part) for part in dated)):
+            continue
+        own = [part for part in parts if part not in dated]
+        after = [pieces[at + 1][0]] if at + 1 < len(pieces) else []
+        before = [pieces[at - 1][0]] if at > 0 else []
+        # a link's text is a section's, a category's or a publication's (an author page's link
+        # is byline_author's to read)
+        linked = {
+            normalise_text(" ".join(link.itertext())) for link in tree.iter("a") if link.get("href")
+        }
+        return next(
+            (
+                name
+                for part in own + after + before
+                if (name := _plain_name(part)) and normalise_text(name) not in linked
+            ),
+            None,
+        )
+    return None
 
 
 def _dates_shown(text: str, before: str) -> dict[bool, str]:

@@ -26,6 +26,7 @@ from tasks.byline import (
     byline_author,
     byline_date,
     clean_authors,
+    name_beside_date,
     names_no_person,
     same_names,
     tag_names,
@@ -187,6 +188,8 @@ def page_metadata(
     # that posted the story (a handle) yields to a person the byline shows (bench/README.md,
     # twenty-third session). On a discussion (replies marked up as comments or forum posts)
     # handles are how people are named, and the bylines after the headline are replies'.
+    # a name beside the date under the headline, read in the forms that need no dateparser
+    shown_date = functools.partial(shown_day, latest=fetched_at.date(), thorough=False)
     no_person = functools.partial(
         names_no_person,
         organisations=structured.organisation_credits(ARTICLE_TYPES),
@@ -195,7 +198,12 @@ def page_metadata(
     )
     if named is None or no_person(named):
         # cleaned as every other source is: a job title the author box shows after the name
-        shown = not_a_tag(clean_authors(byline_author(tree, url), found.sitename))
+        shown = not_a_tag(
+            clean_authors(
+                byline_author(tree, url) or name_beside_date(tree, found.title, shown_date),
+                found.sitename,
+            )
+        )
         if named is None or (shown and not no_person(shown) and not same_names(shown, named)):
             named = shown or clean_authors(structured.written_by, found.sitename)
     found.author = named

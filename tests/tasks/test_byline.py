@@ -1,6 +1,7 @@
 """The author a page shows near its headline (tasks/byline.py)."""
 
 import re
+from datetime import date
 
 import pytest
 import trafilatura
@@ -11,11 +12,13 @@ from tasks.byline import (
     byline_date,
     clean_author,
     clean_authors,
+    name_beside_date,
     names_no_person,
     same_names,
     tag_names,
     without_tags,
 )
+from tasks.dates import shown_day
 
 URL = "https://www.example.com/2025/05/a-story"
 
@@ -301,3 +304,40 @@ def test_no_date_is_read_after_an_h1_that_is_not_the_headline():
     markup = "<h1>Example Forums</h1><p>Joined March 3, 2012</p><h2>Harbour reopens</h2>"
     assert shown(markup) is None
     assert shown("<h1>Harbour reopens</h1><p>March 3, 2025</p>", headline=None) is None
+
+
+def _beside_date(body: str) -> str | None:
+    tree = fromstring(f"<html><body><h1>Harbour reopens after the storm</h1>{body}</body></html>")
+    return name_beside_date(
+        tree, "Harbour reopens after the storm", lambda text: shown_day(text, date(2026, 1, 1))
+    )
+
+
+@pytest.mark.parametrize(
+    ("markup", "name"),
+    [
+        ("<p>Dec. 19, 2025 · Niko Matsakis on behalf of the project</p>", "Niko Matsakis"),
+        (
+            "<p><span>Jane van der Berg</span><span>|</span><time>March 3, 2025</time></p>",
+            "Jane van der Berg",
+        ),
+        ("<p>Jane van der Berg | March 3, 2025</p>", "Jane van der Berg"),
+        (
+            "<div><span>2025-12-17</span><span>·</span><span>Trond Teigen</span></div>",
+            "Trond Teigen",
+        ),
+        ("<p>Dec 26, 2025 • Mahua Das in <a href='/c/pm'>Project Management</a></p>", "Mahua Das"),
+        ("<div><p>Julian K. Arni</p><p>Dec 17, 2025</p></div>", "Julian K. Arni"),
+        ("<p>2025-12-17 · <a title='Jo Lund'><img alt='Jo Lund'><b>Jo Lund</b></a></p>", "Jo Lund"),
+        # no name: a section, a label, an acronym's organisation, a reading time, a link's text
+        ("<p>March 3, 2025 · Technology</p>", None),
+        ("<p>March 3, 2025 · No Comments</p>", None),
+        ("<p>March 3, 2025 · Filed Under</p>", None),
+        ("<p>March 3, 2025 · AI Alignment Forum</p>", None),
+        ("<p>March 3, 2025 · 5 min read</p>", None),
+        ("<p>March 3, 2025 · <a href='/section/climate'>Climate Desk</a></p>", None),
+        ("<p>Nobody signs this story.</p>", None),
+    ],
+)
+def test_a_name_beside_the_date_under_the_headline(markup, name):
+    assert _beside_date(markup) == name

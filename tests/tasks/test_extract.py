@@ -667,6 +667,16 @@ def test_a_tag_bar_where_a_byline_would_be_names_no_author(metadata_pages):
     assert result["authors"] == []
 
 
+def test_a_name_beside_the_byline_s_date_is_the_author(metadata_pages):
+    # Two posts that name their author beside the date under the headline, with no "By", no
+    # author page link and no credit in their data: "Dec 26, 2025 • Mahua Das in <a>Project
+    # Management</a>" (wcxb-dev 4218), and "2025-12-17 · Trond Teigen" with the name in a
+    # link that has no address (0447).
+    for key in ("4218", "0447"):
+        result, truth = _metadata_page(metadata_pages, key)
+        assert result["authors"] == [truth["author"]]
+
+
 def test_a_discussion_keeps_its_members_handles(metadata_pages):
     # A forum thread (wcxb-dev 0548) names its poster by a handle; the bylines after its
     # headline are replies'.
