@@ -563,6 +563,15 @@ def _plain_name(text: str) -> str | None:
     return name
 
 
+def _headline_element(tree: HtmlElement, headline: str | None) -> HtmlElement | None:
+    """The first `<h1>` that holds `headline` (case, spacing and punctuation aside), or None."""
+    wanted = normalise_text(headline or "")
+    return next(
+        (h for h in tree.iter("h1") if wanted and wanted in normalise_text(h.text_content())),
+        None,
+    )
+
+
 def name_beside_date(
     tree: HtmlElement, headline: str | None, parse: Callable[[str], str | None]
 ) -> str | None:
@@ -572,11 +581,7 @@ def name_beside_date(
     else in the piece right after it, else right before it (`_plain_name`). The date is the
     first piece `parse` reads within _BYLINE_WORDS words after the `<h1>` holding `headline`;
     None when there is none, or nothing beside it reads as a person's name."""
-    wanted = normalise_text(headline or "")
-    heading = next(
-        (h for h in tree.iter("h1") if wanted and wanted in normalise_text(h.text_content())),
-        None,
-    )
+    heading = _headline_element(tree, headline)
     if heading is None:
         return None
     pieces: list[tuple[str, str | None]] = []
@@ -640,11 +645,7 @@ def byline_date(
     ("Updated", "Last modified", ...) stands just before it; None when there is none, or no
     `<h1>` holds the headline (a forum's `<h1>` names the board, and the dates after it are
     members'). With `update`, the first date an update label does stand before."""
-    wanted = normalise_text(headline or "")
-    heading = next(
-        (h for h in tree.iter("h1") if wanted and wanted in normalise_text(h.text_content())),
-        None,
-    )
+    heading = _headline_element(tree, headline)
     if heading is None:
         return None
     for region in (_after_headline(tree, heading), _above_headline(heading)):
