@@ -1,9 +1,11 @@
 """Days read from what a page writes: an ISO 8601 value in its structured data, or a date as a
-reader sees it ("March 3, 2025", "3. März 2025", "2025年3月5日", "12 марта 2025").
+reader sees it ("March 3, 2025", "3. März 2025", "2025年3月5日", "12 марта 2025",
+"12 มีนาคม 2568").
 
 htmldate's own parser reads most languages' forms; the forms it misses in the byline of a
 news page (Chinese and Japanese 年月日, Russian and Ukrainian month names in the genitive,
-Arabic-Indic and full-width digits) are read here first. Pure functions.
+Thai months with Buddhist-era years, Arabic-Indic, full-width and Thai digits) are read here
+first. Pure functions.
 """
 
 import re
@@ -20,8 +22,8 @@ _EARLIEST = datetime(1995, 1, 1)  # htmldate's own lower bound: dates before the
 _BEFORE_YEAR = 32
 _AFTER_YEAR = 16
 # Digits other scripts write, as ASCII: Arabic-Indic, Eastern Arabic-Indic (Persian, Urdu),
-# full-width (Chinese, Japanese).
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹０１２３４５６７８９", "0123456789" * 3)
+# full-width (Chinese, Japanese), Thai.
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹０１２３４５６７８９๐๑๒๓๔๕๖๗๘๙", "0123456789" * 4)
 _YEAR_MONTH_DAY = re.compile(
     r"((?:19|20)\d\d)\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일号號]"
 )
@@ -37,6 +39,37 @@ _GENITIVE_MONTHS = {
 _DAY_MONTH_YEAR = re.compile(
     rf"(?<![0-9])(\d{{1,2}})\s+({'|'.join(_GENITIVE_MONTHS)})\s+((?:19|20)\d\d)(?![0-9])", re.I
 )
+
+
+# Thai months, in full and abbreviated ("12 มีนาคม 2568", "12 มี.ค. 2568"), and the Buddhist
+# era Thai dates count years in: 543 years ahead of the common era.
+_THAI_MONTHS = {
+    name: number
+    for names in (
+        "มกราคม กุมภาพันธ์ มีนาคม เมษายน พฤษภาคม มิถุนายน กรกฎาคม สิงหาคม กันยายน ตุลาคม พฤศจิกายน ธันวาคม",
+        "ม.ค. ก.พ. มี.ค. เม.ย. พ.ค. มิ.ย. ก.ค. ส.ค. ก.ย. ต.ค. พ.ย. ธ.ค.",
+    )
+    for number, name in enumerate(names.split(), 1)
+}
+_THAI_DATE = re.compile(
+    rf"(?<![0-9])(\d{{1,2}})\s*({'|'.join(map(re.escape, _THAI_MONTHS))})\s*(?:พ\.ศ\.\s*)?"
+    r"(\d{4})(?![0-9])"
+)
+_BUDDHIST_ERA = 543
+
+
+def _thai_day(text: str, latest: date) -> str | None:
+    """The day of a Thai date with its year, Buddhist (2568) or common (2025); None for none,
+    an impossible day or one after `latest`."""
+    if not (match := _THAI_DATE.search(text)):
+        return None
+    year = int(match[3])
+    year -= _BUDDHIST_ERA if year > latest.year + _BUDDHIST_ERA // 2 else 0
+    try:
+        found = date(year, _THAI_MONTHS[match[2]], int(match[1]))
+    except ValueError:
+        return None
+    return found.isoformat() if found <= latest else None
 
 
 def _valid(match: re.Match[str], order: tuple[int, int, int], latest: date) -> str | None:
@@ -64,6 +97,8 @@ def shown_day(text: str, latest: date, thorough: bool = True) -> str | None:
     if _ISO_DAY.match(text.strip()):
         return iso_day(text, latest)
     text = text.translate(_DIGITS)
+    if _THAI_DATE.search(text):
+        return _thai_day(text, latest)
     if not _YEAR.search(text):
         return None
     if match := _YEAR_MONTH_DAY.search(text):

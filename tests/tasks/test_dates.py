@@ -40,6 +40,14 @@ def test_iso_day(text, day):
         ("Опубликовано 12 марта 2025", "2025-03-12"),
         ("12 березня 2025", "2025-03-12"),
         ("١٢ مارس ٢٠٢٥", "2025-03-12"),  # Arabic-Indic digits
+        # Thai, in the Buddhist era (2568 is 2025) or the common one, with Thai digits too
+        ("12 มีนาคม 2568", "2025-03-12"),
+        ("วันที่ 5 ธ.ค. 2567 เวลา 10:30 น.", "2024-12-05"),
+        ("12 มีนาคม พ.ศ. 2568", "2025-03-12"),
+        ("๑๒ มี.ค. ๒๕๖๘", "2025-03-12"),
+        ("12 มีนาคม 2025", "2025-03-12"),
+        ("31 ก.พ. 2568", None),
+        ("12 เมษายน 2569", None),  # 2026-04-12, after the capture
         # no year, a relative date, an impossible or a future day: nothing
         ("March 12", None),
         ("1 day ago", None),
