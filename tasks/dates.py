@@ -27,15 +27,18 @@ _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹０１２３４
 _YEAR_MONTH_DAY = re.compile(
     r"((?:19|20)\d\d)\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일号號]"
 )
-_GENITIVE_MONTHS = {
-    name: number
-    for names in (
-        # Russian, then Ukrainian
-        "января февраля марта апреля мая июня июля августа сентября октября ноября декабря",
-        "січня лютого березня квітня травня червня липня серпня вересня жовтня листопада грудня",
-    )
-    for number, name in enumerate(names.split(), 1)
-}
+
+
+def _month_numbers(*calendars: str) -> dict[str, int]:
+    """Each month name of `calendars` (twelve names each, January first) with its number."""
+    return {name: number for names in calendars for number, name in enumerate(names.split(), 1)}
+
+
+_GENITIVE_MONTHS = _month_numbers(
+    # Russian, then Ukrainian
+    "января февраля марта апреля мая июня июля августа сентября октября ноября декабря",
+    "січня лютого березня квітня травня червня липня серпня вересня жовтня листопада грудня",
+)
 _DAY_MONTH_YEAR = re.compile(
     rf"(?<![0-9])(\d{{1,2}})\s+({'|'.join(_GENITIVE_MONTHS)})\s+((?:19|20)\d\d)(?![0-9])", re.I
 )
@@ -43,14 +46,10 @@ _DAY_MONTH_YEAR = re.compile(
 
 # Thai months, in full and abbreviated ("12 มีนาคม 2568", "12 มี.ค. 2568"), and the Buddhist
 # era Thai dates count years in: 543 years ahead of the common era.
-_THAI_MONTHS = {
-    name: number
-    for names in (
-        "มกราคม กุมภาพันธ์ มีนาคม เมษายน พฤษภาคม มิถุนายน กรกฎาคม สิงหาคม กันยายน ตุลาคม พฤศจิกายน ธันวาคม",
-        "ม.ค. ก.พ. มี.ค. เม.ย. พ.ค. มิ.ย. ก.ค. ส.ค. ก.ย. ต.ค. พ.ย. ธ.ค.",
-    )
-    for number, name in enumerate(names.split(), 1)
-}
+_THAI_MONTHS = _month_numbers(
+    "มกราคม กุมภาพันธ์ มีนาคม เมษายน พฤษภาคม มิถุนายน กรกฎาคม สิงหาคม กันยายน ตุลาคม พฤศจิกายน ธันวาคม",
+    "ม.ค. ก.พ. มี.ค. เม.ย. พ.ค. มิ.ย. ก.ค. ส.ค. ก.ย. ต.ค. พ.ย. ธ.ค.",
+)
 _THAI_DATE = re.compile(
     rf"(?<![0-9])(\d{{1,2}})\s*({'|'.join(map(re.escape, _THAI_MONTHS))})\s*(?:พ\.ศ\.\s*)?"
     r"(\d{4})(?![0-9])"
