@@ -57,11 +57,9 @@ _THAI_DATE = re.compile(
 _BUDDHIST_ERA = 543
 
 
-def _thai_day(text: str, latest: date) -> str | None:
-    """The day of a Thai date with its year, Buddhist (2568) or common (2025); None for none,
-    an impossible day or one after `latest`."""
-    if not (match := _THAI_DATE.search(text)):
-        return None
+def _thai_day(match: re.Match[str], latest: date) -> str | None:
+    """The day of a Thai date with its year (`_THAI_DATE`'s match), Buddhist (2568) or common
+    (2025); None for an impossible day or one after `latest`."""
     year = int(match[3])
     year -= _BUDDHIST_ERA if year > latest.year + _BUDDHIST_ERA // 2 else 0
     try:
@@ -96,8 +94,8 @@ def shown_day(text: str, latest: date, thorough: bool = True) -> str | None:
     if _ISO_DAY.match(text.strip()):
         return iso_day(text, latest)
     text = text.translate(_DIGITS)
-    if _THAI_DATE.search(text):
-        return _thai_day(text, latest)
+    if thai := _THAI_DATE.search(text):
+        return _thai_day(thai, latest)
     if not _YEAR.search(text):
         return None
     if match := _YEAR_MONTH_DAY.search(text):

@@ -188,8 +188,6 @@ def page_metadata(
     # that posted the story (a handle) yields to a person the byline shows (bench/README.md,
     # twenty-third session). On a discussion (replies marked up as comments or forum posts)
     # handles are how people are named, and the bylines after the headline are replies'.
-    # a name beside the date under the headline, read in the forms that need no dateparser
-    shown_date = functools.partial(shown_day, latest=fetched_at.date(), thorough=False)
     no_person = functools.partial(
         names_no_person,
         organisations=structured.organisation_credits(ARTICLE_TYPES),
@@ -197,6 +195,8 @@ def page_metadata(
         handles_are_names=structured.declares(_DISCUSSION_TYPES),
     )
     if named is None or no_person(named):
+        # a name beside the date under the headline, read in the forms that need no dateparser
+        shown_date = functools.partial(shown_day, latest=fetched_at.date(), thorough=False)
         # cleaned as every other source is: a job title the author box shows after the name
         shown = not_a_tag(
             clean_authors(
