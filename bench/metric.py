@@ -8,6 +8,7 @@ the harmonic mean of those two means.
 import re
 from collections import Counter
 from collections.abc import Iterable
+from datetime import date
 
 _TOKEN = re.compile(r"\w+")
 
@@ -112,3 +113,46 @@ def names_without_credentials(authors: str | list[str] | None) -> frozenset[str]
     """names_of, leaving out the parts that are only a credential: the issue asks for names
     without titles, and some labels keep them ("Jillian Kubala, MS, RD")."""
     return names_of(authors, _CREDENTIAL)
+
+
+_MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+
+
+def day_renderings(day: date) -> set[str]:
+    """The ways an English page writes `day` in full, lower case: ISO and numeric forms (both
+    orders, with and without leading zeros), and month names, full or abbreviated, before or
+    after the day, with or without an ordinal suffix."""
+    y, m, d = day.year, day.month, day.day
+    forms = {f"{y}-{m:02}-{d:02}", f"{y}/{m:02}/{d:02}", f"{y}/{m}/{d}", f"{y}{m:02}{d:02}"}
+    for first, second in ((m, d), (d, m)):
+        forms |= {f"{first}/{second}/{y}", f"{first:02}/{second:02}/{y}"}
+        forms |= {f"{first}.{second}.{y}", f"{first:02}.{second:02}.{y}"}
+    name = _MONTHS[m - 1]
+    suffix = "th" if 10 < d % 100 < 14 else {1: "st", 2: "nd", 3: "rd"}.get(d % 10, "th")
+    for month in (name, name[:3], name[:3] + ".", name[:4] + "."):
+        for number in (str(d), f"{d:02}", f"{d}{suffix}"):
+            forms |= {f"{month} {number}, {y}", f"{month} {number} {y}", f"{number} {month} {y}"}
+            forms.add(f"{number} of {month} {y}")
+    return forms
+
+
+def writes_day(texts: Iterable[str], day: date) -> bool:
+    """Whether one of `texts` (a page's HTML, its address) writes `day` in a form of
+    `day_renderings`, spaces collapsed and not inside a longer number ("6 sep" is not in
+    "26 sep"): a labelled day no form writes is one no extractor can find."""
+    forms = "|".join(map(re.escape, sorted(day_renderings(day), key=len, reverse=True)))
+    written = re.compile(rf"(?<![0-9a-z])(?:{forms})(?![0-9])")
+    return any(written.search(" ".join(text.lower().split())) for text in texts)

@@ -13,7 +13,8 @@ metric). For wcxb-dev: word F1 per page type, over all pages and over the pages 
 kept as articles (bare trafilatura on the same pages beside it), and over the latter the labels'
 must-have and must-not-have snippets; how many pages of each type became articles; the
 headline, publication day and authors of its articles against the ground truth, next to
-trafilatura's own metadata, over all labelled articles and over those the archive kept.
+trafilatura's own metadata, over all labelled articles and over those the archive kept, and
+how many labelled days the page never writes (no extractor can find those).
 """
 
 import argparse
@@ -24,7 +25,7 @@ import sys
 import tempfile
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import partial
 from io import BytesIO
 from multiprocessing import Pool
@@ -51,6 +52,7 @@ from bench.metric import (
     snippet_counts,
     snippet_scores,
     word_f1,
+    writes_day,
 )
 from flows.archive import archive
 from flows.settings import load_settings
@@ -265,6 +267,7 @@ def print_metadata(articles: list[dict]) -> None:
     )
     for name, field, right in rows:
         print(_metadata_line(name, [p for p in articles if p["truth"].get(field)], right))
+    print(_unwritten_days([p for p in articles if p["truth"].get("publish_date")]))
     # The other side of the day: a day given where the labels name none is mostly a guess
     # (a copyright year as January 1st); lower is better, though a label can miss a date.
     print(
@@ -274,6 +277,32 @@ def print_metadata(articles: list[dict]) -> None:
             lambda page, who: bool(page[who]["day"]),
         )
     )
+
+
+def _unwritten_days(pages: list[dict]) -> str:
+    """How many labelled days the page never writes, in its HTML or its address
+    (`metric.writes_day`), over all labelled pages and over the archive's misses: the part of
+    the day's gap no extractor can close."""
+    unwritten = [
+        page
+        for page in pages
+        if (day := _labelled_day(page)) is None
+        or not writes_day([page["html"].decode("utf-8", "replace"), page["url"]], day)
+    ]
+    missed = {p["key"] for p in pages if str(p["truth"]["publish_date"])[:10] != p["ours"]["day"]}
+    unwritten_missed = sum(page["key"] in missed for page in unwritten)
+    return (
+        f"  labelled day the page never writes: {len(unwritten)} of {len(pages)};"
+        f" {unwritten_missed} of the archive's {len(missed)} misses"
+    )
+
+
+def _labelled_day(page: dict) -> date | None:
+    """The labelled publication day, None for a label without a whole day ("2003-11")."""
+    try:
+        return date.fromisoformat(str(page["truth"]["publish_date"])[:10])
+    except ValueError:
+        return None
 
 
 def _metadata_line(name: str, pages: list[dict], right: Callable[[dict, str], bool]) -> str:
