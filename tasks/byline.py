@@ -602,19 +602,15 @@ def name_beside_date(
         own = [part for part in parts if part not in dated]
         after = [pieces[at + 1][0]] if at + 1 < len(pieces) else []
         before = [pieces[at - 1][0]] if at > 0 else []
+        names = [name for part in own + after + before if (name := _plain_name(part))]
+        if not names:
+            return None
         # a link's text is a section's, a category's or a publication's (an author page's link
-        # is byline_author's to read)
+        # is byline_author's to read); the page's links are read only for a name to check
         linked = {
             normalise_text(" ".join(link.itertext())) for link in tree.iter("a") if link.get("href")
         }
-        return next(
-            (
-                name
-                for part in own + after + before
-                if (name := _plain_name(part)) and normalise_text(name) not in linked
-            ),
-            None,
-        )
+        return next((name for name in names if normalise_text(name) not in linked), None)
     return None
 
 
