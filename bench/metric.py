@@ -149,10 +149,11 @@ def day_renderings(day: date) -> set[str]:
     return forms
 
 
-def writes_day(texts: Iterable[str], day: date) -> bool:
+def writes_day_in_any_form(texts: Iterable[str], day: date) -> bool:
     """Whether one of `texts` (a page's HTML, its address) writes `day` in a form of
     `day_renderings`, spaces collapsed and not inside a longer number ("6 sep" is not in
-    "26 sep"): a labelled day no form writes is one no extractor can find."""
+    "26 sep"): a labelled day no form writes is one no extractor can find. Broader than
+    `tasks.dates.writes_day`, which asks whether the archive's own date reading finds it."""
     forms = "|".join(map(re.escape, sorted(day_renderings(day), key=len, reverse=True)))
     written = re.compile(rf"(?<![0-9a-z])(?:{forms})(?![0-9])")
     return any(written.search(" ".join(text.lower().split())) for text in texts)

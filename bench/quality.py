@@ -52,7 +52,7 @@ from bench.metric import (
     snippet_counts,
     snippet_scores,
     word_f1,
-    writes_day,
+    writes_day_in_any_form,
 )
 from flows.archive import archive
 from flows.settings import load_settings
@@ -281,13 +281,13 @@ def print_metadata(articles: list[dict]) -> None:
 
 def _unwritten_days(pages: list[dict]) -> str:
     """How many labelled days the page never writes, in its HTML or its address
-    (`metric.writes_day`), over all labelled pages and over the archive's misses: the part of
-    the day's gap no extractor can close."""
+    (`metric.writes_day_in_any_form`), over all labelled pages and over the archive's misses:
+    the part of the day's gap no extractor can close."""
     unwritten = [
         page
         for page in pages
         if (day := _labelled_day(page)) is None
-        or not writes_day([page["html"].decode("utf-8", "replace"), page["url"]], day)
+        or not writes_day_in_any_form([page["html"].decode("utf-8", "replace"), page["url"]], day)
     ]
     missed = {p["key"] for p in pages if str(p["truth"]["publish_date"])[:10] != p["ours"]["day"]}
     unwritten_missed = sum(page["key"] in missed for page in unwritten)
